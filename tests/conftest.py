@@ -1,0 +1,69 @@
+"""The usual cast of the tests: the real roadmap, learners, staff, a visitor."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request, django_db_blocker):
+    """allauth counts rate limits in the cache: one test's attempts must not
+    throttle the next. The cache may live in the test database, so it is only
+    touched once that database exists."""
+    if DB_FIXTURES.isdisjoint(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        cache.clear()
+    yield
+    with django_db_blocker.unblock():
+        cache.clear()
+
+
+@pytest.fixture
+def roadmap(db):
+    """The real seed's content, loaded from the committed fixture."""
+    from tracker.models import Roadmap
+
+    call_command("loaddata", "ai_engineer_roadmap", verbosity=0)
+    return Roadmap.objects.get()
+
+
+def make_user(username, *, staff=False, password="correct horse battery"):
+    """A user with a verified primary e-mail, as after a completed sign-up."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=f"{username}@example.com",
+        password=password,
+        is_staff=staff,
+        is_superuser=staff,
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
+@pytest.fixture
+def learner(db):
+    return make_user("ada")
+
+
+@pytest.fixture
+def other_learner(db):
+    return make_user("grace")
+
+
+@pytest.fixture
+def staff_user(db):
+    return make_user("curator", staff=True)
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client

@@ -1,0 +1,126 @@
+"""The roadmap page and a phase's own page, read signed out or in."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from tracker.models import Progress, Subtopic
+
+SUBTOPIC_ITEM = re.compile(r'<li class="subtopic[^"]*" id="subtopic-\d+"')
+
+
+def test_it_shows_every_subtopic_to_a_visitor(client, roadmap):
+    response = client.get(reverse("tracker:roadmap"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(SUBTOPIC_ITEM.findall(html)) == 210
+    assert f"<h1>{roadmap.title}</h1>" in html
+    assert roadmap.intro in html
+    assert "6 months" in html
+    assert "Sign up" in html
+    assert 'type="checkbox"' not in html
+
+
+def test_it_shows_the_repaired_icons_and_text(client, roadmap):
+    html = client.get(reverse("tracker:roadmap")).content.decode()
+    assert '<span class="phase-icon">🧠</span> Phase 1: Building Your Foundation' in html
+    assert "DALL·E models" in html
+    for damage in ("üß", "¬∑", "‚öô", "Ô∏", "üî"):
+        assert damage not in html
+
+
+def test_phases_sections_and_topics_have_headings_in_order(client, roadmap):
+    html = client.get(reverse("tracker:roadmap")).content.decode()
+    assert html.count('<h2 id="phase-') == 6
+    assert html.count('<h3 id="section-') == 20
+    assert html.count('<h4 id="topic-') == 55
+    first, last = html.index("Linear Algebra"), html.index("Access career opportunities")
+    assert first < last
+
+
+def test_the_table_of_contents_links_every_phase(client, roadmap):
+    html = client.get(reverse("tracker:roadmap")).content.decode()
+    for phase in roadmap.phases.all():
+        assert f'href="#{phase.slug}"' in html
+        assert reverse("tracker:phase", args=[phase.slug]) in html
+
+
+def test_a_phase_has_a_page_of_its_own(client, roadmap):
+    phase = roadmap.phases.get(order=2)
+    response = client.get(reverse("tracker:phase", args=[phase.slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<h1>{escape(phase.title)}</h1>" in html
+    assert "DALL·E models" in html
+    assert "Linear Algebra" not in html
+    expected = Subtopic.objects.filter(topic__section__phase=phase).count()
+    assert len(SUBTOPIC_ITEM.findall(html)) == expected
+
+
+def test_an_unknown_phase_is_a_friendly_404(client, roadmap):
+    response = client.get(reverse("tracker:phase", args=["no-such-phase"]))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "Back to the roadmap" in response.content.decode()
+
+
+def test_an_empty_site_is_a_404_not_a_500(client, db):
+    assert client.get(reverse("tracker:roadmap")).status_code == 404
+
+
+def test_a_learner_sees_checkboxes_and_counts(learner_client, learner, roadmap):
+    subtopic = Subtopic.objects.get(title="Chain rule")
+    Progress.objects.create(user=learner, subtopic=subtopic, status="done")
+    html = learner_client.get(reverse("tracker:roadmap")).content.decode()
+    assert html.count('type="checkbox"') == 210
+    assert f'id="tick-{subtopic.pk}" checked' in html
+    assert 'id="overall-progress"' in html
+    assert "1 done" in html
+    assert "210 total" in html
+
+
+def test_every_control_has_a_label(learner_client, roadmap):
+    html = learner_client.get(reverse("tracker:roadmap")).content.decode()
+    for checkbox_id in re.findall(r'type="checkbox" name="status" value="done" id="([^"]+)"', html):
+        assert f'<label for="{checkbox_id}">' in html
+
+
+def test_the_page_is_sent_with_a_strict_content_security_policy(client, roadmap):
+    response = client.get(reverse("tracker:roadmap"))
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    html = response.content.decode()
+    for script in re.findall(r"<script[^>]*>", html):
+        assert f'nonce="{nonce}"' in script
+    assert "style=" not in html
+
+
+def _progress_everywhere(user, fraction):
+    subtopics = list(Subtopic.objects.all())
+    chosen = subtopics[: int(len(subtopics) * fraction)]
+    Progress.objects.bulk_create(
+        [
+            Progress(user=user, subtopic=s, status=("done", "learning", "skipped")[i % 3])
+            for i, s in enumerate(chosen)
+        ]
+    )
+
+
+@pytest.mark.parametrize("fraction", [0, 0.5, 1])
+def test_the_page_runs_a_fixed_number_of_queries(
+    learner_client, learner, roadmap, django_assert_max_num_queries, fraction
+):
+    _progress_everywhere(learner, fraction)
+    with django_assert_max_num_queries(8):
+        response = learner_client.get(reverse("tracker:roadmap"))
+    assert response.status_code == 200
+
+
+def test_a_visitor_page_runs_a_fixed_number_of_queries(client, roadmap, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        client.get(reverse("tracker:roadmap"))
