@@ -6,6 +6,7 @@ names the variable, rather than silently fall back to a default.
 
 import os
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -44,3 +45,19 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_database(name, default, **options):
+    """A DATABASES entry from a URL such as postgres://user@host:5432/name."""
+    url = env_str(name, default)
+    try:
+        return dj_database_url.parse(url, **options)
+    except ValueError as error:  # dj-database-url's errors are ValueErrors
+        raise ImproperlyConfigured(f"{name} is not a usable database URL ({error}).") from None
+
+
+def env_redis_url(name):
+    url = env_str(name)
+    if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"{name} must start with redis://, rediss:// or unix://.")
+    return url

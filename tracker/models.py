@@ -7,6 +7,7 @@ point at subtopics by primary key) survive a re-import.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class RoadmapManager(models.Manager):
@@ -193,3 +194,12 @@ class Progress(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.subtopic} · {self.status}"
+
+    def save(self, *args, **kwargs):
+        # Keep completed_at true to the status however the row is saved (the
+        # admin, a shell); bulk writes in tracker.marking set it themselves.
+        if self.status not in (self.Status.DONE, self.Status.SKIPPED):
+            self.completed_at = None
+        elif self.completed_at is None:
+            self.completed_at = timezone.now()
+        super().save(*args, **kwargs)

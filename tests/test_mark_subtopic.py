@@ -1,0 +1,190 @@
+"""Ticking one subtopic: POST /progress/subtopics/<pk>/ with an explicit status."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import make_user
+from tracker.models import Progress, Subtopic
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def subtopic(roadmap):
+    return Subtopic.objects.select_related("topic__section__phase").get(title="Chain rule")
+
+
+def url(subtopic):
+    return reverse("tracker:mark_subtopic", args=[subtopic.pk])
+
+
+def statuses(user):
+    return dict(Progress.objects.filter(user=user).values_list("subtopic__title", "status"))
+
+
+def test_it_marks_done_and_redirects_back_to_the_item_without_javascript(
+    learner_client, learner, subtopic
+):
+    response = learner_client.post(url(subtopic), {"status": ["pending", "done"], "next": "/"})
+    assert response.status_code == 302
+    assert response.url == f"/#subtopic-{subtopic.pk}"
+    assert statuses(learner) == {"Chain rule": "done"}
+
+
+def test_an_unticked_checkbox_posts_only_pending(learner_client, learner, subtopic):
+    Progress.objects.create(user=learner, subtopic=subtopic, status="done")
+    learner_client.post(url(subtopic), {"status": "pending"})
+    assert statuses(learner) == {}
+
+
+@pytest.mark.parametrize("status", ["learning", "skipped", "done"])
+def test_it_stores_each_explicit_state(learner_client, learner, subtopic, status):
+    learner_client.post(url(subtopic), {"status": status})
+    assert statuses(learner) == {"Chain rule": status}
+
+
+def test_repeating_a_request_changes_nothing(learner_client, learner, subtopic):
+    learner_client.post(url(subtopic), {"status": "done"})
+    first = Progress.objects.get(user=learner)
+    learner_client.post(url(subtopic), {"status": "done"})
+    again = Progress.objects.get(user=learner)
+    assert (again.pk, again.status, again.updated_at, again.completed_at) == (
+        first.pk,
+        first.status,
+        first.updated_at,
+        first.completed_at,
+    )
+
+
+def test_it_keeps_the_first_completion_time_from_done_to_skipped(learner_client, learner, subtopic):
+    learner_client.post(url(subtopic), {"status": "done"})
+    completed_at = Progress.objects.get(user=learner).completed_at
+    learner_client.post(url(subtopic), {"status": "skipped"})
+    assert Progress.objects.get(user=learner).completed_at == completed_at
+    learner_client.post(url(subtopic), {"status": "learning"})
+    assert Progress.objects.get(user=learner).completed_at is None
+
+
+def test_htmx_gets_the_item_and_every_counter_out_of_band(learner_client, subtopic):
+    response = learner_client.post(url(subtopic), {"status": "done"}, headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    topic, section, phase = subtopic.topic, subtopic.topic.section, subtopic.topic.section.phase
+    assert html.startswith(f'\n<li class="subtopic status-done" id="subtopic-{subtopic.pk}">')
+    assert f'id="tick-{subtopic.pk}" checked' in html
+    assert f'<div id="topic-{topic.pk}-progress" class="progress-topic" hx-swap-oob="true">' in html
+    assert (
+        f'<div id="section-{section.pk}-progress" class="progress-section" hx-swap-oob="true">'
+        in html
+    )
+    assert f'<div id="phase-{phase.pk}-progress" class="progress-phase" hx-swap-oob="true">' in html
+    assert '<div id="overall-progress" class="progress-overall" hx-swap-oob="true">' in html
+    # Calculus has four subtopics: one of four is 25%; the roadmap has 210.
+    assert '<progress max="100" value="25" aria-label="Calculus progress">' in html
+    assert '<span class="count-total">210 total</span>' in html
+    assert 'id="progress-announcer"' in html
+    assert "Chain rule: done. Calculus: 1 of 4 complete. Overall 0% complete." in html
+
+
+def test_it_changes_only_the_signed_in_learners_progress(
+    learner_client, learner, other_learner, subtopic
+):
+    Progress.objects.create(user=other_learner, subtopic=subtopic, status="learning")
+    learner_client.post(url(subtopic), {"status": "done", "user": other_learner.pk})
+    assert statuses(learner) == {"Chain rule": "done"}
+    assert statuses(other_learner) == {"Chain rule": "learning"}
+
+
+def test_a_visitor_is_sent_to_sign_in(client, subtopic):
+    response = client.post(url(subtopic), {"status": "done"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert not Progress.objects.exists()
+
+
+def test_a_visitor_using_htmx_gets_a_client_redirect(client, subtopic):
+    response = client.post(
+        url(subtopic), {"status": "done"}, headers={**HTMX, "HX-Current-URL": "http://testserver/"}
+    )
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"].startswith(reverse("account_login"))
+    assert not Progress.objects.exists()
+
+
+def test_get_is_not_allowed(learner_client, subtopic):
+    assert learner_client.get(url(subtopic)).status_code == 405
+
+
+def test_it_needs_a_csrf_token(learner, subtopic):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    assert client.post(url(subtopic), {"status": "done"}).status_code == 403
+    assert not Progress.objects.exists()
+
+
+def test_an_unknown_subtopic_is_404(learner_client, roadmap):
+    response = learner_client.post(
+        reverse("tracker:mark_subtopic", args=[999_999]), {"status": "done"}
+    )
+    assert response.status_code == 404
+
+
+def test_an_unknown_state_is_400_with_a_message(learner_client, subtopic):
+    response = learner_client.post(url(subtopic), {"status": "mastered"})
+    assert response.status_code == 400
+    assert "status" in response.content.decode()
+    assert not Progress.objects.exists()
+
+
+def test_a_malformed_body_is_400(learner_client, subtopic):
+    response = learner_client.post(
+        url(subtopic), data=b"\xff\x00{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert not Progress.objects.exists()
+
+
+def test_a_foreign_next_url_is_ignored(learner_client, subtopic):
+    response = learner_client.post(
+        url(subtopic), {"status": "done", "next": "https://evil.example/"}
+    )
+    assert response.url == f"/#subtopic-{subtopic.pk}"
+
+
+@pytest.mark.parametrize("status", ["done", "pending", "learning"])
+def test_one_write_runs_at_most_eight_queries(
+    learner_client, learner, subtopic, django_assert_max_num_queries, status
+):
+    Progress.objects.create(user=learner, subtopic=subtopic, status="skipped")
+    with django_assert_max_num_queries(8):
+        response = learner_client.post(url(subtopic), {"status": status}, headers=HTMX)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_identical_writes_racing_each_other_never_fail(roadmap):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL (CI runs both).")
+    learner = make_user("racer")
+    subtopic = Subtopic.objects.get(title="Chain rule")
+    start = threading.Barrier(6)
+    codes = []
+
+    def post():
+        client = Client()
+        client.force_login(learner)
+        start.wait()
+        codes.append(client.post(url(subtopic), {"status": "done"}, headers=HTMX).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert codes == [200] * 6
+    assert Progress.objects.filter(user=learner, subtopic=subtopic, status="done").count() == 1
