@@ -4,6 +4,14 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Real hashing would spend most of the suite's time on the cast's
+    # passwords; what is tested is the flows, not the hasher's cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 DB_FIXTURES = {"db", "transactional_db", "live_server"}
 
 

@@ -1,0 +1,269 @@
+"""The admin staff use to curate the roadmap's content.
+
+Each level edits its children inline, so a curator can walk the tree from a
+roadmap down to its subtopics. List pages show how many children each row
+has; the counts are annotated in one query, never counted per row.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from tracker.models import Phase, Progress, Roadmap, Section, Subtopic, Topic
+
+admin.site.site_header = "Roadmap tracker"
+admin.site.site_title = "Roadmap tracker"
+admin.site.index_title = "Content and progress"
+
+# Tree order, used by list pages and by the filters that list parents.
+PHASE_ORDER = ("roadmap__id", "order", "id")
+SECTION_ORDER = ("phase__roadmap__id", "phase__order", "order", "id")
+TOPIC_ORDER = ("section__phase__roadmap__id", "section__phase__order", "section__order", "order")
+SUBTOPIC_ORDER = (
+    "topic__section__phase__roadmap__id",
+    "topic__section__phase__order",
+    "topic__section__order",
+    "topic__order",
+    "order",
+)
+
+
+def _count(path):
+    # distinct: several counts over one chain of joins would multiply otherwise.
+    return Count(path, distinct=True)
+
+
+class SectionListFilter(admin.RelatedFieldListFilter):
+    """Filter by section without a query per choice: a section's name includes its phase."""
+
+    def field_choices(self, field, request, model_admin):
+        sections = Section.objects.select_related("phase").order_by(*SECTION_ORDER)
+        return [(section.pk, str(section)) for section in sections]
+
+
+# Inlines: one level down from each parent, with order editable in place.
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    fields = ["order", "title", "slug", "tagline", "icon"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+    extra = 0
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["order", "title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request):
+        # A section's name includes its phase's title.
+        return super().get_queryset(request).select_related("phase")
+
+
+class TopicInline(admin.TabularInline):
+    model = Topic
+    fields = ["order", "title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+    extra = 0
+
+
+class SubtopicInline(admin.TabularInline):
+    model = Subtopic
+    fields = ["order", "title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "slug",
+        "duration",
+        "phase_count",
+        "section_count",
+        "topic_count",
+        "subtopic_count",
+    ]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [PhaseInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                phase_count=_count("phases"),
+                section_count=_count("phases__sections"),
+                topic_count=_count("phases__sections__topics"),
+                subtopic_count=_count("phases__sections__topics__subtopics"),
+            )
+        )
+
+    @admin.display(description="Phases", ordering="phase_count")
+    def phase_count(self, obj):
+        return obj.phase_count
+
+    @admin.display(description="Sections", ordering="section_count")
+    def section_count(self, obj):
+        return obj.section_count
+
+    @admin.display(description="Topics", ordering="topic_count")
+    def topic_count(self, obj):
+        return obj.topic_count
+
+    @admin.display(description="Subtopics", ordering="subtopic_count")
+    def subtopic_count(self, obj):
+        return obj.subtopic_count
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "order",
+        "icon",
+        "tagline",
+        "roadmap",
+        "section_count",
+        "topic_count",
+        "subtopic_count",
+    ]
+    list_editable = ["order"]
+    list_filter = ["roadmap"]
+    list_select_related = ["roadmap"]
+    search_fields = ["title", "tagline", "slug"]
+    ordering = PHASE_ORDER
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SectionInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                section_count=_count("sections"),
+                topic_count=_count("sections__topics"),
+                subtopic_count=_count("sections__topics__subtopics"),
+            )
+        )
+
+    @admin.display(description="Sections", ordering="section_count")
+    def section_count(self, obj):
+        return obj.section_count
+
+    @admin.display(description="Topics", ordering="topic_count")
+    def topic_count(self, obj):
+        return obj.topic_count
+
+    @admin.display(description="Subtopics", ordering="subtopic_count")
+    def subtopic_count(self, obj):
+        return obj.subtopic_count
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "order", "phase", "topic_count", "subtopic_count"]
+    list_editable = ["order"]
+    list_filter = ["phase"]
+    list_select_related = ["phase"]
+    search_fields = ["title", "slug", "phase__title"]
+    ordering = SECTION_ORDER
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [TopicInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                topic_count=_count("topics"),
+                subtopic_count=_count("topics__subtopics"),
+            )
+        )
+
+    @admin.display(description="Topics", ordering="topic_count")
+    def topic_count(self, obj):
+        return obj.topic_count
+
+    @admin.display(description="Subtopics", ordering="subtopic_count")
+    def subtopic_count(self, obj):
+        return obj.subtopic_count
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "order", "section_title", "phase", "subtopic_count"]
+    list_editable = ["order"]
+    list_filter = ["section__phase", ("section", SectionListFilter)]
+    list_select_related = ["section__phase"]
+    search_fields = ["title", "slug", "description", "section__title"]
+    ordering = TOPIC_ORDER
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SubtopicInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(subtopic_count=_count("subtopics"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            # Each choice's label names its phase.
+            kwargs["queryset"] = Section.objects.select_related("phase").order_by(*SECTION_ORDER)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Section", ordering="section__title")
+    def section_title(self, obj):
+        return obj.section.title
+
+    @admin.display(description="Phase", ordering="section__phase__order")
+    def phase(self, obj):
+        return obj.section.phase
+
+    @admin.display(description="Subtopics", ordering="subtopic_count")
+    def subtopic_count(self, obj):
+        return obj.subtopic_count
+
+
+@admin.register(Subtopic)
+class SubtopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "order", "topic", "section_title", "phase"]
+    list_editable = ["order"]
+    list_filter = ["topic__section__phase", ("topic__section", SectionListFilter)]
+    list_select_related = ["topic__section__phase"]
+    search_fields = ["title", "slug", "topic__title"]
+    ordering = SUBTOPIC_ORDER
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topic"]
+
+    @admin.display(description="Section", ordering="topic__section__title")
+    def section_title(self, obj):
+        return obj.topic.section.title
+
+    @admin.display(description="Phase", ordering="topic__section__phase__order")
+    def phase(self, obj):
+        return obj.topic.section.phase
+
+
+@admin.register(Progress)
+class ProgressAdmin(admin.ModelAdmin):
+    """Learners write progress by ticking; staff mostly read it and fix the odd row."""
+
+    list_display = ["user", "subtopic", "status", "updated_at", "completed_at"]
+    list_filter = ["status"]
+    list_select_related = ["user", "subtopic"]
+    search_fields = ["user__username", "subtopic__title"]
+    autocomplete_fields = ["user", "subtopic"]
+    date_hierarchy = "updated_at"
+    readonly_fields = ["created_at", "updated_at", "completed_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A row belongs to one learner and one item; only its status may change.
+        if obj is not None:
+            return ["user", "subtopic", *self.readonly_fields]
+        return self.readonly_fields
