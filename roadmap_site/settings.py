@@ -136,6 +136,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "tracker:roadmap"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Roadmap tracker] "
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 
 # Django 6.1's MAILERS: SMTP when EMAIL_HOST is set, else the console.
 if email_host := env_str("EMAIL_HOST"):

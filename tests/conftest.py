@@ -20,7 +20,10 @@ def _fresh_cache(request, django_db_blocker):
     """allauth counts rate limits in the cache: one test's attempts must not
     throttle the next. The cache may live in the test database, so it is only
     touched once that database exists."""
-    if DB_FIXTURES.isdisjoint(request.fixturenames):
+    uses_db = request.node.get_closest_marker("django_db") or not DB_FIXTURES.isdisjoint(
+        request.fixturenames
+    )
+    if not uses_db:
         yield
         return
     request.getfixturevalue("django_db_setup")
