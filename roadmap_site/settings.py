@@ -137,6 +137,16 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "tracker:roadmap"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Roadmap tracker] "
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+# A username is part of its public page's URL (/u/<username>/): the same rules
+# at sign-up and on the profile settings page (accounts/validators.py), and
+# this list is the one place the reserved names live.
+ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.username_validators"
+# fmt: off
+ACCOUNT_USERNAME_BLACKLIST = [
+    "about", "accounts", "admin", "api", "help", "home", "login", "logout", "media", "phases",
+    "progress", "root", "settings", "signup", "staff", "static", "support", "u", "www",
+]
+# fmt: on
 
 # Django 6.1's MAILERS: SMTP when EMAIL_HOST is set, else the console.
 if email_host := env_str("EMAIL_HOST"):

@@ -1,6 +1,8 @@
 from django import forms
 
+from tracker.mojibake import repair
 from tracker.progress import DONE, LEARNING, PENDING, SKIPPED
+from tracker.roadmap_markdown import RoadmapFormatError, decode_roadmap_bytes, parse_roadmap
 
 RESET_PHRASE = "reset my progress"
 
@@ -29,3 +31,32 @@ class ResetProgressForm(forms.Form):
         if value.lower() != RESET_PHRASE:
             raise forms.ValidationError(f'Type exactly "{RESET_PHRASE}" to reset your progress.')
         return value
+
+
+MAX_IMPORT_BYTES = 256 * 1024
+
+
+class ProgressImportForm(forms.Form):
+    """A progress export to read back; cleaned_data["file"] is the parsed roadmap."""
+
+    file = forms.FileField(
+        label="Progress file (Markdown)",
+        help_text="A .md file exported from this site, 256 KB at most.",
+        error_messages={
+            "required": "Choose a file to upload.",
+            "empty": "The file is empty.",
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # The size is known from the upload before any of it is read.
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                f"The file is {-(-upload.size // 1024)} KB; "
+                f"the limit is {MAX_IMPORT_BYTES // 1024} KB."
+            )
+        try:
+            return parse_roadmap(repair(decode_roadmap_bytes(upload.read(MAX_IMPORT_BYTES))))
+        except RoadmapFormatError as error:
+            raise forms.ValidationError(f"The file cannot be imported: {error}.") from None

@@ -66,3 +66,24 @@ def set_topic_status(user, topic, status):
 
 def reset_roadmap(user, roadmap):
     Progress.objects.filter(user=user, subtopic__topic__section__phase__roadmap=roadmap).delete()
+
+
+@transaction.atomic
+def apply_statuses(user, changes):
+    """Many items at once, all or nothing: [(subtopic_id, status)], status may be pending.
+
+    A fixed number of statements per status, however many items change.
+    """
+    by_status = {}
+    for subtopic_id, status in changes:
+        by_status.setdefault(status, []).append(subtopic_id)
+    pending = by_status.pop(PENDING, [])
+    if pending:
+        Progress.objects.filter(user=user, subtopic_id__in=pending).delete()
+    now = timezone.now()
+    for status, subtopic_ids in by_status.items():
+        _change_existing(
+            Progress.objects.filter(user=user, subtopic_id__in=subtopic_ids), status, now
+        )
+        # Rows that already exist were just updated; the insert skips them.
+        _insert(user, subtopic_ids, status, now)

@@ -4,8 +4,10 @@ Every page loads the content tree with one query per level (prefetch) and the
 learner's statuses with one more, however large the roadmap or the progress.
 """
 
-from django.db.models import FilteredRelation, Prefetch, Q
+from django.db.models import Count, FilteredRelation, Prefetch, Q
+from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils import timezone
 
 from tracker.models import Progress, Roadmap, Section, Subtopic, Topic
 from tracker.progress import Counts, tally
@@ -93,4 +95,21 @@ def recently_completed(user, roadmap, limit=5):
         )
         .select_related("subtopic__topic__section__phase")
         .order_by("-completed_at", "-id")[:limit]
+    )
+
+
+def completion_days(user):
+    """[(date, count)] of the learner's completions, by day in the current time zone.
+
+    One query, grouped in the database: a calendar day is the site's, not UTC's,
+    so a tick at 23:30 local time counts for that evening.
+    """
+    day = TruncDate("completed_at", tzinfo=timezone.get_current_timezone())
+    return list(
+        Progress.objects.filter(user=user, completed_at__isnull=False)
+        .annotate(day=day)
+        .values("day")
+        .annotate(completions=Count("id"))
+        .order_by("day")
+        .values_list("day", "completions")
     )

@@ -30,6 +30,9 @@ from markdown_it.tree import SyntaxTreeNode
 # zero-width joiners and skin-tone modifiers that complete them.
 _ICON_CATEGORIES = {"So", "Sk", "Mn", "Me", "Cf"}
 _CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s*")
+_TICKED = re.compile(r"^\s*\[[xX]\]")
+# A learner's progress export notes these after an unticked subtopic.
+STATUS_NOTES = ("learning", "skipped")
 _TIMELINE = re.compile(r"^timeline\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _DURATION = re.compile(r"\b\d+(?:\s*[-–]\s*\d+)?\s+(?:day|week|month|year)s?\b", re.IGNORECASE)
 _TABLE_OF_CONTENTS = {"table of contents", "contents"}
@@ -51,6 +54,10 @@ class RoadmapFormatError(ValueError):
 class ParsedSubtopic:
     title: str
     line: int
+    # Progress exports tick subtopics (`[x]`) and note other states after the
+    # title (`*(learning)*`); roadmap imports ignore both.
+    checked: bool = False
+    note: str = ""
 
 
 @dataclass
@@ -96,6 +103,11 @@ def read_roadmap_file(path) -> str:
         raise RoadmapFormatError("no such file") from None
     except OSError as error:
         raise RoadmapFormatError(f"cannot read the file ({error.strerror})") from None
+    return decode_roadmap_bytes(data)
+
+
+def decode_roadmap_bytes(data: bytes) -> str:
+    """Return the bytes as text, or raise RoadmapFormatError if they are not UTF-8 text."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise RoadmapFormatError("not a text file (it contains NUL bytes)", line)
@@ -262,10 +274,17 @@ def _subtopic(item):
         raise RoadmapFormatError("bullets nest two levels deep at most (topic, subtopic)", line)
     if not blocks or blocks[0].type != "paragraph":
         raise RoadmapFormatError("an empty subtopic", line)
-    title = _CHECKBOX.sub("", _plain(blocks[0].children[0])).strip()
+    children = list(blocks[0].children[0].children)
+    note = ""
+    if children and children[-1].type == "em":
+        word = _plain(children[-1]).strip()
+        if word.startswith("(") and word.endswith(")") and word[1:-1].lower() in STATUS_NOTES:
+            note, children = word[1:-1].lower(), children[:-1]
+    text = _plain_all(children)
+    title = _CHECKBOX.sub("", text).strip()
     if not title:
         raise RoadmapFormatError("an empty subtopic", line)
-    return ParsedSubtopic(title=title, line=line)
+    return ParsedSubtopic(title=title, line=line, checked=bool(_TICKED.match(text)), note=note)
 
 
 def _topic_parts(inline):

@@ -3,10 +3,11 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tracker import marking, queries
+from tracker import activity, marking, queries
 from tracker.decorators import login_required_htmx
 from tracker.forms import ResetProgressForm, SubtopicStatusForm, TopicStatusForm
 from tracker.models import Topic
@@ -29,6 +30,8 @@ def _page_context(request, roadmap, phases):
         "phases": phases,
         "overall": progress.overall,
         "next_url": request.path,
+        "show_progress": request.user.is_authenticated,
+        "can_edit": request.user.is_authenticated,
     }
 
 
@@ -77,6 +80,8 @@ def _fragments(request, topic, main, context, announcement):
         "overall": progress.overall,
         "announcement": announcement,
         "next_url": _next_url(request),
+        "show_progress": True,
+        "can_edit": True,
     }
     out_of_band = ["section-progress", "phase-progress", "overall-progress", "announcer"]
     if main == "subtopic":
@@ -152,5 +157,6 @@ def home(request):
         "overall": progress.overall,
         "next_up": queries.next_up(request.user, roadmap),
         "recent": queries.recently_completed(request.user, roadmap),
+        "activity": activity.build(queries.completion_days(request.user), timezone.localdate()),
     }
     return render(request, "tracker/home.html", context)

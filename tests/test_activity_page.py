@@ -1,0 +1,189 @@
+"""The activity calendar on the signed-in home, and the query behind it."""
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tracker import activity, queries
+from tracker.models import Progress, Subtopic
+
+HOME = reverse("tracker:home")
+
+
+def local_noon(day):
+    return datetime.combine(day, time(12), tzinfo=timezone.get_current_timezone())
+
+
+def complete(user, per_day):
+    """Give `user` completions at noon on each {date: count}, one subtopic each."""
+    subtopics = iter(Subtopic.objects.order_by("id"))
+    Progress.objects.bulk_create(
+        Progress(user=user, subtopic=next(subtopics), status="done", completed_at=local_noon(day))
+        for day, count in per_day.items()
+        for _ in range(count)
+    )
+
+
+def days_ago(*offsets):
+    today = timezone.localdate()
+    return [today - timedelta(days=offset) for offset in offsets]
+
+
+def title(count, day):
+    words = f"{count} completion{'' if count == 1 else 's'}" if count else "No completions"
+    return f"{words} on {day:%A} {day.day} {day:%B} {day.year}"
+
+
+def calendar_of(response):
+    html = response.content.decode()
+    start = html.index('<section class="activity"')
+    return html[start : html.index("</section>", start)]
+
+
+def heat_of(calendar, count, day):
+    match = re.search(
+        rf'<rect class="heat-(\d)" [^>]*><title>{title(count, day)}</title>', calendar
+    )
+    assert match, f"no cell for {title(count, day)}"
+    return int(match[1])
+
+
+def test_home_shows_each_days_completions_on_that_day(learner_client, learner, roadmap):
+    busy, quiet = days_ago(10, 1)
+    complete(learner, {busy: 3, quiet: 1})
+    calendar = calendar_of(learner_client.get(HOME))
+    assert heat_of(calendar, 3, busy) == 2
+    assert heat_of(calendar, 1, quiet) == 1
+    assert calendar.count("<title>No completions on ") == 363
+    assert calendar.count("<rect class=") == 365 + 5  # the year and the legend
+
+
+def test_home_shows_the_current_and_longest_streaks(learner_client, learner, roadmap):
+    complete(
+        learner, dict.fromkeys(days_ago(0, 1, 2), 1) | dict.fromkeys(days_ago(*range(40, 45)), 2)
+    )
+    calendar = calendar_of(learner_client.get(HOME))
+    assert "<dt>Completions in the last year</dt><dd>13</dd>" in calendar
+    assert "<dt>Current streak</dt><dd>3 days</dd>" in calendar
+    assert "<dt>Longest streak</dt><dd>5 days</dd>" in calendar
+    assert (
+        'role="img" aria-label="13 completions in the last year, '
+        'current streak 3 days, longest streak 5 days"'
+    ) in calendar
+
+
+def test_a_streak_that_ended_two_days_ago_is_not_current(learner_client, learner, roadmap):
+    complete(learner, dict.fromkeys(days_ago(2, 3), 1))
+    calendar = calendar_of(learner_client.get(HOME))
+    assert "<dt>Current streak</dt><dd>0 days</dd>" in calendar
+    assert "<dt>Longest streak</dt><dd>2 days</dd>" in calendar
+
+
+def test_a_new_learner_sees_an_empty_year(learner_client, roadmap):
+    calendar = calendar_of(learner_client.get(HOME))
+    assert '<h2 id="activity-title">Activity</h2>' in calendar
+    assert (
+        'aria-label="0 completions in the last year, current streak 0 days, longest streak 0 days"'
+    ) in calendar
+    assert calendar.count("<title>No completions on ") == 365
+    assert "Completions by month" in calendar
+
+
+def test_a_tick_on_the_roadmap_shows_up_today(learner_client, roadmap):
+    subtopic = Subtopic.objects.get(title="Chain rule")
+    learner_client.post(reverse("tracker:mark_subtopic", args=[subtopic.pk]), {"status": "done"})
+    calendar = calendar_of(learner_client.get(HOME))
+    (today,) = days_ago(0)
+    assert heat_of(calendar, 1, today) == 1
+    assert "<dt>Current streak</dt><dd>1 day</dd>" in calendar
+
+
+def test_unticking_an_item_takes_it_off_the_calendar(learner_client, learner, roadmap):
+    subtopic = Subtopic.objects.get(title="Chain rule")
+    url = reverse("tracker:mark_subtopic", args=[subtopic.pk])
+    learner_client.post(url, {"status": "done"})
+    learner_client.post(url, {"status": "learning"})
+    calendar = calendar_of(learner_client.get(HOME))
+    assert calendar.count("<title>No completions on ") == 365
+
+
+def test_another_learners_completions_are_not_shown(learner_client, other_learner, roadmap):
+    complete(other_learner, dict.fromkeys(days_ago(0, 1), 4))
+    calendar = calendar_of(learner_client.get(HOME))
+    assert calendar.count("<title>No completions on ") == 365
+    assert "<dt>Longest streak</dt><dd>0 days</dd>" in calendar
+
+
+def test_the_calendar_needs_no_inline_style_or_script(learner_client, learner, roadmap):
+    complete(learner, dict.fromkeys(days_ago(*range(0, 30, 3)), 5))
+    calendar = calendar_of(learner_client.get(HOME))
+    assert "style=" not in calendar
+    assert "<script" not in calendar
+    assert re.search(r"\son[a-z]+=", calendar) is None  # no onclick= and the like
+
+
+def test_the_calendar_comes_after_the_phases_on_home(learner_client, roadmap):
+    html = learner_client.get(HOME).content.decode()
+    assert html.index('id="phases-title"') < html.index('id="activity-title"')
+    assert html.index('id="activity-title"') < html.index('id="recent-title"')
+
+
+def test_the_template_renders_from_activity_alone(db):
+    today = date(2026, 11, 4)
+    context = {"activity": activity.build([(date(2026, 11, 2), 3), (today, 1)], today)}
+    html = render_to_string("tracker/activity.html", context)
+    assert "<title>3 completions on Monday 2 November 2026</title>" in html
+    assert "<title>1 completion on Wednesday 4 November 2026</title>" in html
+    assert "<dt>Longest streak</dt><dd>1 day</dd>" in html
+    assert '<th scope="row">November 2026</th><td>4</td>' in html
+
+
+def test_completion_days_groups_by_day_in_one_query(learner, roadmap, django_assert_num_queries):
+    today = timezone.localdate()
+    complete(learner, {today: 2, today - timedelta(days=3): 1})
+    Progress.objects.create(
+        user=learner, subtopic=Subtopic.objects.order_by("-id").first(), status="learning"
+    )
+    with django_assert_num_queries(1):
+        days = queries.completion_days(learner)
+    assert days == [(today - timedelta(days=3), 1), (today, 2)]
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("UTC", [(date(2026, 3, 2), 2)]),
+        ("America/New_York", [(date(2026, 3, 1), 1), (date(2026, 3, 2), 1)]),
+        ("Pacific/Auckland", [(date(2026, 3, 2), 1), (date(2026, 3, 3), 1)]),
+    ],
+)
+def test_completion_days_are_the_sites_calendar_days(settings, learner, roadmap, zone, expected):
+    settings.TIME_ZONE = zone
+    first, second = Subtopic.objects.order_by("id")[:2]
+    at = [datetime(2026, 3, 2, 3, tzinfo=UTC), datetime(2026, 3, 2, 15, tzinfo=UTC)]
+    Progress.objects.bulk_create(
+        [
+            Progress(user=learner, subtopic=first, status="done", completed_at=at[0]),
+            Progress(user=learner, subtopic=second, status="skipped", completed_at=at[1]),
+        ]
+    )
+    assert queries.completion_days(learner) == expected
+
+
+def test_home_queries_do_not_grow_with_progress(
+    learner_client, learner, roadmap, django_assert_max_num_queries
+):
+    with CaptureQueriesContext(connection) as empty:
+        learner_client.get(HOME)
+    complete(learner, dict.fromkeys(days_ago(*range(0, 400, 4)), 2))
+    assert Progress.objects.filter(user=learner).count() == 200
+    with django_assert_max_num_queries(9) as busy:
+        response = learner_client.get(HOME)
+    assert len(busy) == len(empty)
+    assert "<dt>Completions in the last year</dt><dd>184</dd>" in calendar_of(response)
