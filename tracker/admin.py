@@ -27,9 +27,34 @@ SUBTOPIC_ORDER = (
 )
 
 
-def _count(path):
-    # distinct: several counts over one chain of joins would multiply otherwise.
-    return Count(path, distinct=True)
+class ChildCountAdmin(admin.ModelAdmin):
+    """A list page that shows how many children each row has, counted in its one query.
+
+    Subclasses name the counts they show: {"topic_count": "sections__topics"}.
+    """
+
+    child_counts = {}
+
+    def get_queryset(self, request):
+        # distinct: several counts over one chain of joins would multiply otherwise.
+        counts = {name: Count(path, distinct=True) for name, path in self.child_counts.items()}
+        return super().get_queryset(request).annotate(**counts)
+
+    @admin.display(description="Phases", ordering="phase_count")
+    def phase_count(self, obj):
+        return obj.phase_count
+
+    @admin.display(description="Sections", ordering="section_count")
+    def section_count(self, obj):
+        return obj.section_count
+
+    @admin.display(description="Topics", ordering="topic_count")
+    def topic_count(self, obj):
+        return obj.topic_count
+
+    @admin.display(description="Subtopics", ordering="subtopic_count")
+    def subtopic_count(self, obj):
+        return obj.subtopic_count
 
 
 class SectionListFilter(admin.RelatedFieldListFilter):
@@ -80,7 +105,7 @@ class SubtopicInline(admin.TabularInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(admin.ModelAdmin):
+class RoadmapAdmin(ChildCountAdmin):
     list_display = [
         "title",
         "slug",
@@ -94,37 +119,16 @@ class RoadmapAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PhaseInline]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                phase_count=_count("phases"),
-                section_count=_count("phases__sections"),
-                topic_count=_count("phases__sections__topics"),
-                subtopic_count=_count("phases__sections__topics__subtopics"),
-            )
-        )
-
-    @admin.display(description="Phases", ordering="phase_count")
-    def phase_count(self, obj):
-        return obj.phase_count
-
-    @admin.display(description="Sections", ordering="section_count")
-    def section_count(self, obj):
-        return obj.section_count
-
-    @admin.display(description="Topics", ordering="topic_count")
-    def topic_count(self, obj):
-        return obj.topic_count
-
-    @admin.display(description="Subtopics", ordering="subtopic_count")
-    def subtopic_count(self, obj):
-        return obj.subtopic_count
+    child_counts = {
+        "phase_count": "phases",
+        "section_count": "phases__sections",
+        "topic_count": "phases__sections__topics",
+        "subtopic_count": "phases__sections__topics__subtopics",
+    }
 
 
 @admin.register(Phase)
-class PhaseAdmin(admin.ModelAdmin):
+class PhaseAdmin(ChildCountAdmin):
     list_display = [
         "title",
         "order",
@@ -143,32 +147,15 @@ class PhaseAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                section_count=_count("sections"),
-                topic_count=_count("sections__topics"),
-                subtopic_count=_count("sections__topics__subtopics"),
-            )
-        )
-
-    @admin.display(description="Sections", ordering="section_count")
-    def section_count(self, obj):
-        return obj.section_count
-
-    @admin.display(description="Topics", ordering="topic_count")
-    def topic_count(self, obj):
-        return obj.topic_count
-
-    @admin.display(description="Subtopics", ordering="subtopic_count")
-    def subtopic_count(self, obj):
-        return obj.subtopic_count
+    child_counts = {
+        "section_count": "sections",
+        "topic_count": "sections__topics",
+        "subtopic_count": "sections__topics__subtopics",
+    }
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ChildCountAdmin):
     list_display = ["title", "order", "phase", "topic_count", "subtopic_count"]
     list_editable = ["order"]
     list_filter = ["phase"]
@@ -178,27 +165,11 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [TopicInline]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                topic_count=_count("topics"),
-                subtopic_count=_count("topics__subtopics"),
-            )
-        )
-
-    @admin.display(description="Topics", ordering="topic_count")
-    def topic_count(self, obj):
-        return obj.topic_count
-
-    @admin.display(description="Subtopics", ordering="subtopic_count")
-    def subtopic_count(self, obj):
-        return obj.subtopic_count
+    child_counts = {"topic_count": "topics", "subtopic_count": "topics__subtopics"}
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ChildCountAdmin):
     list_display = ["title", "order", "section_title", "phase", "subtopic_count"]
     list_editable = ["order"]
     list_filter = ["section__phase", ("section", SectionListFilter)]
@@ -208,8 +179,7 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SubtopicInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(subtopic_count=_count("subtopics"))
+    child_counts = {"subtopic_count": "subtopics"}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section":
@@ -224,10 +194,6 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description="Phase", ordering="section__phase__order")
     def phase(self, obj):
         return obj.section.phase
-
-    @admin.display(description="Subtopics", ordering="subtopic_count")
-    def subtopic_count(self, obj):
-        return obj.subtopic_count
 
 
 @admin.register(Subtopic)
