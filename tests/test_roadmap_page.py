@@ -124,3 +124,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
 def test_a_visitor_page_runs_a_fixed_number_of_queries(client, roadmap, django_assert_num_queries):
     with django_assert_num_queries(5):
         client.get(reverse("tracker:roadmap"))
+
+
+def test_favicon_ico_points_at_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response.url == "/static/favicon.svg"
