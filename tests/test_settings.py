@@ -1,5 +1,6 @@
 """Settings come from the environment; production values pass check --deploy."""
 
+import json
 import secrets
 import subprocess
 import sys
@@ -88,3 +89,21 @@ def test_an_error_shows_a_friendly_page_not_a_traceback(db):
     assert "Something went wrong" in html
     assert "secret internals" not in html
     assert "Traceback" not in html
+
+
+def test_static_files_are_served_by_the_app_through_whitenoise(client):
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert "prefers-color-scheme: dark" in b"".join(response.streaming_content).decode()
+
+
+def test_production_static_files_collect_with_hashed_names(tmp_path):
+    result = manage("collectstatic", "--noinput", STATIC_ROOT=str(tmp_path), **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/site.css"]
+    assert hashed != "css/site.css"
+    # whitenoise serves the hashed copies, compressed alongside.
+    assert (tmp_path / hashed).exists()
+    assert (tmp_path / f"{hashed}.gz").exists()
