@@ -68,40 +68,32 @@ class SectionListFilter(admin.RelatedFieldListFilter):
 # Inlines: one level down from each parent, with order editable in place.
 
 
-class PhaseInline(admin.TabularInline):
-    model = Phase
-    fields = ["order", "title", "slug", "tagline", "icon"]
-    prepopulated_fields = {"slug": ["title"]}
-    show_change_link = True
-    extra = 0
-
-
-class SectionInline(admin.TabularInline):
-    model = Section
+class ChildInline(admin.TabularInline):
     fields = ["order", "title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     show_change_link = True
     extra = 0
+
+
+class PhaseInline(ChildInline):
+    model = Phase
+    fields = ["order", "title", "slug", "tagline", "icon"]
+
+
+class SectionInline(ChildInline):
+    model = Section
 
     def get_queryset(self, request):
         # A section's name includes its phase's title.
         return super().get_queryset(request).select_related("phase")
 
 
-class TopicInline(admin.TabularInline):
+class TopicInline(ChildInline):
     model = Topic
-    fields = ["order", "title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
-    show_change_link = True
-    extra = 0
 
 
-class SubtopicInline(admin.TabularInline):
+class SubtopicInline(ChildInline):
     model = Subtopic
-    fields = ["order", "title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
-    show_change_link = True
-    extra = 0
 
 
 @admin.register(Roadmap)
