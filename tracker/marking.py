@@ -51,17 +51,10 @@ def set_subtopic_status(user, subtopic, status):
         _insert(user, [subtopic.pk], status, now)
 
 
-@transaction.atomic
 def set_topic_status(user, topic, status):
     """Every subtopic of a topic at once, all or nothing."""
-    mine = Progress.objects.filter(user=user, subtopic__topic=topic)
-    if status == PENDING:
-        mine.delete()
-        return
-    now = timezone.now()
-    _change_existing(mine, status, now)
-    missing = topic.subtopics.exclude(progress__user=user).values_list("pk", flat=True)
-    _insert(user, list(missing), status, now)
+    subtopic_ids = topic.subtopics.values_list("pk", flat=True)
+    apply_statuses(user, [(pk, status) for pk in subtopic_ids])
 
 
 def reset_roadmap(user, roadmap):
