@@ -4,11 +4,9 @@ Each lookup is one query, so a page built from them keeps a fixed budget.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Min
 from django.urls import reverse
 
 from accounts.models import Profile
-from tracker.models import Progress
 
 BADGE_ALT = "AI Engineer Roadmap progress"
 
@@ -42,12 +40,6 @@ def page_learner(viewer, username):
     if learner is None and viewer.is_authenticated and viewer.get_username() == username:
         return viewer
     return learner
-
-
-def learning_since(user):
-    """When the learner started: their first progress row, else when they joined."""
-    first = Progress.objects.filter(user=user).aggregate(first=Min("created_at"))["first"]
-    return first or user.date_joined
 
 
 def share_links(request, username):

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import badges, profiles
 from accounts.forms import USERNAME_TAKEN, DeleteAccountForm, ProfileSettingsForm
-from tracker import activity, queries
+from tracker.content.queries import default_roadmap
+from tracker.progress import activity
+from tracker.progress.loader import load_progress, overall_counts
 
 BADGE_MAX_AGE = 300  # seconds: a change of progress or visibility shows within minutes
 
@@ -42,23 +44,15 @@ def public_page(request, username):
     learner = profiles.page_learner(request.user, username)
     if learner is None:
         raise Http404("No public progress page here.")
-    roadmap = queries.default_roadmap()
-    phases = list(queries.phases_with_content(roadmap))
-    progress, statuses = queries.progress_tally(learner, roadmap)
-    queries.attach_progress(phases, progress, statuses)
-    profile = profiles.profile_of(learner)
+    # Read-only even for the owner: the page shows what everyone else sees.
+    progress = load_progress(default_roadmap(), learner)
     context = {
         "learner": learner,
-        "profile": profile,
+        "profile": profiles.profile_of(learner),
         "is_owner": request.user == learner,
-        "roadmap": roadmap,
-        "phases": phases,
-        "overall": progress.overall,
-        "since": profiles.learning_since(learner),
-        "activity": activity.build(queries.completion_days(learner), timezone.localdate()),
-        "show_progress": True,
-        "can_edit": False,
-        "hide_phase_links": True,
+        "progress": progress,
+        "since": progress.learning_since(),
+        "activity": activity.build(progress.completion_days(), timezone.localdate()),
         **profiles.share_links(request, username),
     }
     return render(request, "accounts/public_page.html", context)
@@ -71,12 +65,10 @@ def badge(request, username):
     learner = profiles.public_learner(username)
     if learner is None:
         raise Http404("No public progress page here.")
-    roadmap = queries.default_roadmap()
-    progress, _ = queries.progress_tally(learner, roadmap)
+    roadmap = default_roadmap()
+    percent = overall_counts(roadmap, learner).percent
     context = {
-        "badge": badges.progress_badge(
-            roadmap.title, progress.overall.percent, request.GET.get("theme", "light")
-        ),
+        "badge": badges.progress_badge(roadmap.title, percent, request.GET.get("theme", "light")),
         "name": profiles.profile_of(learner).name,
         "roadmap": roadmap,
     }

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tracker.activity import DAYS_SHOWN, LEFT, PITCH, TOP, build, level, streaks
+from tracker.progress.activity import DAYS_SHOWN, LEFT, PITCH, TOP, build, level, streaks
 
 TODAY = date(2026, 11, 4)  # a Wednesday
 

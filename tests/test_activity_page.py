@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker import activity, queries
 from tracker.models import Progress, Subtopic
+from tracker.progress import activity
+from tracker.progress.loader import load_progress
 
 HOME = reverse("tracker:home")
 
@@ -137,21 +138,24 @@ def test_the_calendar_comes_after_the_phases_on_home(learner_client, roadmap):
 def test_the_template_renders_from_activity_alone(db):
     today = date(2026, 11, 4)
     context = {"activity": activity.build([(date(2026, 11, 2), 3), (today, 1)], today)}
-    html = render_to_string("tracker/activity.html", context)
+    html = render_to_string("tracker/components/activity.html", context)
     assert "<title>3 completions on Monday 2 November 2026</title>" in html
     assert "<title>1 completion on Wednesday 4 November 2026</title>" in html
     assert "<dt>Longest streak</dt><dd>1 day</dd>" in html
     assert '<th scope="row">November 2026</th><td>4</td>' in html
 
 
-def test_completion_days_groups_by_day_in_one_query(learner, roadmap, django_assert_num_queries):
+def test_completion_days_come_from_the_loaded_progress_without_a_query(
+    learner, roadmap, django_assert_num_queries
+):
     today = timezone.localdate()
     complete(learner, {today: 2, today - timedelta(days=3): 1})
     Progress.objects.create(
         user=learner, subtopic=Subtopic.objects.order_by("-id").first(), status="learning"
     )
-    with django_assert_num_queries(1):
-        days = queries.completion_days(learner)
+    progress = load_progress(roadmap, learner)
+    with django_assert_num_queries(0):
+        days = progress.completion_days()
     assert days == [(today - timedelta(days=3), 1), (today, 2)]
 
 
@@ -170,10 +174,33 @@ def test_completion_days_are_the_sites_calendar_days(settings, learner, roadmap,
     Progress.objects.bulk_create(
         [
             Progress(user=learner, subtopic=first, status="done", completed_at=at[0]),
-            Progress(user=learner, subtopic=second, status="skipped", completed_at=at[1]),
+            Progress(user=learner, subtopic=second, status="done", completed_at=at[1]),
         ]
     )
-    assert queries.completion_days(learner) == expected
+    assert load_progress(roadmap, learner).completion_days() == expected
+
+
+def test_a_skip_is_not_a_completion_in_the_calendar_or_the_streaks(
+    learner_client, learner, roadmap
+):
+    today, yesterday = days_ago(0, 1)
+    first, second, third = Subtopic.objects.order_by("id")[:3]
+    Progress.objects.bulk_create(
+        [
+            Progress(user=learner, subtopic=first, status="done", completed_at=local_noon(today)),
+            Progress(
+                user=learner, subtopic=second, status="skipped", completed_at=local_noon(today)
+            ),
+            Progress(
+                user=learner, subtopic=third, status="skipped", completed_at=local_noon(yesterday)
+            ),
+        ]
+    )
+    calendar = calendar_of(learner_client.get(HOME))
+    assert "<dt>Completions in the last year</dt><dd>1</dd>" in calendar
+    assert "<dt>Current streak</dt><dd>1 day</dd>" in calendar
+    assert heat_of(calendar, 1, today) == 1
+    assert heat_of(calendar, 0, yesterday) == 0
 
 
 def test_home_queries_do_not_grow_with_progress(

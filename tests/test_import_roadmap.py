@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tracker import importer
+from tracker.content import importer
+from tracker.content.markdown import RoadmapFormatError, parse_roadmap
 from tracker.models import Phase, Progress, Roadmap, Section, Subtopic, Topic
-from tracker.roadmap_markdown import RoadmapFormatError, parse_roadmap
 
 SEED_COPY = Path(settings.BASE_DIR) / "fixtures" / "ai_engineer_roadmap.md"
 CONTENT_AND_PROGRESS = (Roadmap, Phase, Section, Topic, Subtopic, Progress)

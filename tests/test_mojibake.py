@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.mojibake import repair
+from tracker.content.mojibake import repair
 
 
 def damage(text):

@@ -1,18 +1,18 @@
 """The counting rules, without a database."""
 
-from tracker.progress import Counts, tally, total_of
+from tracker.progress.counting import Counts
+from tracker.progress.status import Status
 
 
 def test_percent_counts_done_and_skipped_as_complete():
-    counts = Counts.of(["done", "skipped", "learning", None])
+    counts = Counts.of(["done", "skipped", "learning", Status.PENDING])
     assert (counts.done, counts.learning, counts.skipped, counts.total) == (1, 1, 1, 4)
     assert counts.completed == 2
-    assert counts.pending == 1
     assert counts.percent == 50
 
 
 def test_it_rounds_down_so_100_percent_means_everything():
-    almost = Counts.of(["done"] * 209 + [None])
+    almost = Counts.of(["done"] * 209 + [Status.PENDING])
     assert almost.percent == 99
     assert not almost.is_complete
     everything = Counts.of(["done"] * 200 + ["skipped"] * 10)
@@ -31,23 +31,20 @@ def test_an_empty_level_is_zero_percent_and_not_complete():
     assert not Counts().is_complete
 
 
-def test_counts_add_up():
-    total = total_of([Counts(1, 2, 3, 10), Counts(4, 0, 1, 5)])
-    assert total == Counts(5, 2, 4, 15)
+def test_a_level_rolls_up_the_counts_of_its_children():
+    topics = [Counts.of(["done", "skipped"]), Counts.of([Status.PENDING])]
+    section = Counts.sum(topics)
+    assert topics[0].is_complete
+    assert section == Counts(1, 0, 1, 3)
+    assert not section.is_complete
+    assert Counts.sum([section, Counts.of(["learning"])]) == Counts(1, 1, 1, 4)
+    assert Counts.sum([]) == Counts()
 
 
-def test_tally_rolls_up_topics_sections_and_phases():
-    rows = [
-        # topic, section, phase, status
-        (1, 10, 100, "done"),
-        (1, 10, 100, "skipped"),
-        (2, 10, 100, None),
-        (3, 20, 200, "learning"),
+def test_every_status_has_the_word_users_see():
+    assert [(status.value, status.label) for status in Status] == [
+        ("done", "done"),
+        ("learning", "learning"),
+        ("skipped", "skipped"),
+        ("pending", "not started"),
     ]
-    result = tally(rows)
-    assert result.topics[1] == Counts(1, 0, 1, 2)
-    assert result.topics[1].is_complete
-    assert result.sections[10] == Counts(1, 0, 1, 3)
-    assert result.phases[200] == Counts(0, 1, 0, 1)
-    assert result.overall == Counts(1, 1, 1, 4)
-    assert result.overall.percent == 50

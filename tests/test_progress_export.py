@@ -10,12 +10,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tracker import progress_export
+from tracker.content.markdown import parse_roadmap, read_roadmap_file
+from tracker.content.mojibake import repair
 from tracker.models import Phase, Progress, Roadmap, Subtopic
-from tracker.mojibake import repair
-from tracker.progress import Counts
-from tracker.progress_import import file_status
-from tracker.roadmap_markdown import parse_roadmap, read_roadmap_file
+from tracker.progress import export as progress_export
+from tracker.progress.counting import Counts
+from tracker.progress.importing import file_status
 
 SEED_COPY = Path(__file__).resolve().parent.parent / "fixtures" / "ai_engineer_roadmap.md"
 MARKDOWN = reverse("tracker:export_markdown")

@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import make_user
-from tracker.data_views import SESSION_KEY
-from tracker.forms import MAX_IMPORT_BYTES
+from tracker.content.markdown import parse_roadmap
 from tracker.models import Progress, Subtopic
-from tracker.progress_import import file_status
-from tracker.roadmap_markdown import parse_roadmap
+from tracker.progress.forms import MAX_IMPORT_BYTES
+from tracker.progress.importing import file_status
+from tracker.views.data import SESSION_KEY
 
 IMPORT = reverse("tracker:import_progress")
 CONFIRM = reverse("tracker:confirm_import")
@@ -102,9 +102,12 @@ def test_the_preview_lists_the_changes_and_changes_nothing(learner_client, learn
     assert "Vectors and matrices → done" in html
     assert "Matrix operations → learning" in html
     assert "Eigenvalues and eigenvectors → skipped" in html
-    assert "Chain rule → pending" in html
+    assert "Chain rule → not started" in html
     assert "Principal Component Analysis (PCA) →" not in html
-    assert "<strong>4</strong> items will change: 1 to done, 1 to learning, 1 to skipped" in html
+    assert (
+        "<strong>4</strong> items will change: 1 set to done, 1 set to learning, 1 set to skipped"
+        in html
+    )
     assert "<strong>1</strong> already matches" in html
     assert "<strong>205</strong> roadmap items are not in the file" in html
     assert rows(learner) == before
@@ -248,8 +251,8 @@ def test_a_big_preview_is_cut_short_per_group(learner_client, learner, roadmap):
     response = upload(learner_client, text)
     html = response.content.decode()
 
-    assert "<strong>210</strong> items will change: 210 to pending." in html
-    assert html.count("→ pending <span") == 25
+    assert "<strong>210</strong> items will change: 210 set to not started." in html
+    assert html.count("→ not started <span") == 25
     assert "…and 185 more" in html
 
 

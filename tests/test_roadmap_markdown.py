@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from tracker.mojibake import repair
-from tracker.roadmap_markdown import (
+from tracker.content.markdown import (
     RoadmapFormatError,
     parse_roadmap,
     read_roadmap_file,
     split_icon,
 )
+from tracker.content.mojibake import repair
 
 SEED_COPY = Path(__file__).resolve().parent.parent / "fixtures" / "ai_engineer_roadmap.md"
 

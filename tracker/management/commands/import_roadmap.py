@@ -14,9 +14,9 @@ fixtures/regenerate.sh rebuilds it on a throwaway SQLite database:
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.importer import import_roadmap
-from tracker.mojibake import repair
-from tracker.roadmap_markdown import RoadmapFormatError, parse_roadmap, read_roadmap_file
+from tracker.content.importer import import_roadmap
+from tracker.content.markdown import RoadmapFormatError, parse_roadmap, read_roadmap_file
+from tracker.content.mojibake import repair
 
 
 class Command(BaseCommand):

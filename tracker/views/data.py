@@ -16,9 +16,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tracker import progress_export, progress_import, queries
+from tracker.content.queries import default_roadmap
 from tracker.decorators import login_required_htmx
-from tracker.forms import ProgressImportForm
+from tracker.progress import export as progress_export
+from tracker.progress import importing as progress_import
+from tracker.progress.forms import ProgressImportForm
 
 SESSION_KEY = "progress_import"
 IMPORT_PAGE = "tracker/import.html"
@@ -37,7 +39,7 @@ def _attachment(response, filename):
 @login_required_htmx
 @never_cache
 def export_markdown(request):
-    snap = progress_export.snapshot(request.user, queries.default_roadmap())
+    snap = progress_export.snapshot(request.user, default_roadmap())
     response = HttpResponse(
         progress_export.to_markdown(snap), content_type="text/markdown; charset=utf-8"
     )
@@ -48,7 +50,7 @@ def export_markdown(request):
 @login_required_htmx
 @never_cache
 def export_json(request):
-    snap = progress_export.snapshot(request.user, queries.default_roadmap())
+    snap = progress_export.snapshot(request.user, default_roadmap())
     response = JsonResponse(
         progress_export.to_json(snap), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
@@ -67,7 +69,7 @@ def import_progress(request):
     form = ProgressImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, form, status=400)
-    roadmap = queries.default_roadmap()
+    roadmap = default_roadmap()
     plan = progress_import.load_plan(request.user, roadmap, form.cleaned_data["file"])
     if not plan.matched:
         form.add_error("file", NOTHING_MATCHES)
@@ -88,7 +90,7 @@ def import_progress(request):
 @require_POST
 @login_required_htmx
 def confirm_import(request):
-    roadmap = queries.default_roadmap()
+    roadmap = default_roadmap()
     pending = request.session.get(SESSION_KEY)
     if (
         not pending

@@ -1,8 +1,8 @@
 from django import forms
 
-from tracker.mojibake import repair
-from tracker.progress import DONE, LEARNING, PENDING, SKIPPED
-from tracker.roadmap_markdown import RoadmapFormatError, decode_roadmap_bytes, parse_roadmap
+from tracker.content.markdown import RoadmapFormatError, decode_roadmap_bytes, parse_roadmap
+from tracker.content.mojibake import repair
+from tracker.progress.status import Status
 
 RESET_PHRASE = "reset my progress"
 
@@ -10,13 +10,15 @@ RESET_PHRASE = "reset my progress"
 class SubtopicStatusForm(forms.Form):
     # A checkbox form posts a hidden "pending" then, when ticked, "done":
     # QueryDict.get returns the last value, which is the learner's intent.
-    status = forms.ChoiceField(
-        choices=[(DONE, "Done"), (LEARNING, "Learning"), (SKIPPED, "Skipped"), (PENDING, "Pending")]
-    )
+    status = forms.TypedChoiceField(choices=Status.choices, coerce=Status)
 
 
 class TopicStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=[(DONE, "All done"), (PENDING, "Reset")])
+    # A whole topic is marked done at once, or reset to not started.
+    status = forms.TypedChoiceField(
+        choices=[(status.value, status.label) for status in (Status.DONE, Status.PENDING)],
+        coerce=Status,
+    )
 
 
 class ResetProgressForm(forms.Form):

@@ -11,13 +11,13 @@ from django.db.models import DateTimeField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from tracker.models import Progress
-from tracker.progress import COMPLETE_STATUSES, PENDING
+from tracker.progress.models import Progress
+from tracker.progress.status import COMPLETE, Status
 
 
 def _change_existing(rows, status, now):
     """Move rows that differ to `status`; return how many changed."""
-    if status in COMPLETE_STATUSES:
+    if status in COMPLETE:
         # Keep the first completion time when moving between done and skipped.
         completed_at = Coalesce("completed_at", Value(now, output_field=DateTimeField()))
     else:
@@ -28,7 +28,7 @@ def _change_existing(rows, status, now):
 
 
 def _insert(user, subtopic_ids, status, now):
-    completed_at = now if status in COMPLETE_STATUSES else None
+    completed_at = now if status in COMPLETE else None
     Progress.objects.bulk_create(
         [
             Progress(user=user, subtopic_id=pk, status=status, completed_at=completed_at)
@@ -41,7 +41,7 @@ def _insert(user, subtopic_ids, status, now):
 def set_subtopic_status(user, subtopic, status):
     """One item: at most two statements, each atomic on its own."""
     mine = Progress.objects.filter(user=user, subtopic=subtopic)
-    if status == PENDING:
+    if status == Status.PENDING:
         mine.delete()
         return
     now = timezone.now()
@@ -70,7 +70,7 @@ def apply_statuses(user, changes):
     by_status = {}
     for subtopic_id, status in changes:
         by_status.setdefault(status, []).append(subtopic_id)
-    pending = by_status.pop(PENDING, [])
+    pending = by_status.pop(Status.PENDING, [])
     if pending:
         Progress.objects.filter(user=user, subtopic_id__in=pending).delete()
     now = timezone.now()

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from tracker import marking, queries
-from tracker.models import Subtopic
-from tracker.progress import DONE, LEARNING, PENDING, SKIPPED
+from tracker.content.models import Subtopic
+from tracker.progress import marking
+from tracker.progress.loader import load_progress
+from tracker.progress.status import Status
 
 # The order the preview lists its groups in.
-STATUS_ORDER = (DONE, LEARNING, SKIPPED, PENDING)
+STATUS_ORDER = (Status.DONE, Status.LEARNING, Status.SKIPPED, Status.PENDING)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class ImportPlan:
 
     def pairs(self):
         """[(subtopic_id, status)]: all that applying the plan needs to keep."""
-        return [(change.subtopic_id, change.new) for change in self.changes]
+        return [(change.subtopic_id, change.new.value) for change in self.changes]
 
 
 def normalise(title):
@@ -81,19 +82,15 @@ def normalise(title):
 def file_status(parsed_subtopic):
     """A note wins over the box: `[x] Title *(skipped)*` is skipped."""
     if parsed_subtopic.note:
-        return parsed_subtopic.note
-    return DONE if parsed_subtopic.checked else PENDING
+        return Status(parsed_subtopic.note)
+    return Status.DONE if parsed_subtopic.checked else Status.PENDING
 
 
-def plan_import(parsed, phases, statuses):
-    """Compare a parsed file with the content tree and the learner's statuses.
-
-    `phases` are prefetched as tracker.queries.phases_with_content returns
-    them; `statuses` maps subtopic id to status, None or absent for pending.
-    """
+def plan_import(parsed, progress):
+    """Compare a parsed file with a learner's RoadmapProgress."""
     index = {}
     total = 0
-    for phase in phases:
+    for phase in progress.phases:
         for section in phase.sections.all():
             for topic in section.topics.all():
                 for subtopic in topic.subtopics.all():
@@ -113,8 +110,7 @@ def plan_import(parsed, phases, statuses):
             plan.warnings.append(f"{where} (line {item.line}): listed more than once")
             continue
         subtopic, parent = candidates.pop(0)
-        old = statuses.get(subtopic.pk) or PENDING
-        new = file_status(item)
+        old, new = subtopic.status, file_status(item)
         if old == new:
             plan.unchanged += 1
         else:
@@ -125,8 +121,7 @@ def plan_import(parsed, phases, statuses):
 
 def load_plan(user, roadmap, parsed):
     """plan_import against the database: the same queries whatever the file holds."""
-    _, statuses = queries.progress_tally(user, roadmap)
-    return plan_import(parsed, list(queries.phases_with_content(roadmap)), statuses)
+    return plan_import(parsed, load_progress(roadmap, user))
 
 
 @transaction.atomic

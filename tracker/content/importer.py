@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from tracker.models import Phase, Roadmap, Section, Subtopic, Topic
-from tracker.roadmap_markdown import RoadmapFormatError
+from tracker.content.markdown import RoadmapFormatError
+from tracker.content.models import Phase, Roadmap, Section, Subtopic, Topic
 
 MODELS = (Roadmap, Phase, Section, Topic, Subtopic)
 

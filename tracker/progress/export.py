@@ -1,13 +1,13 @@
 """A learner's progress, written out as the seed's own Markdown or as JSON.
 
 The Markdown reads like the seed with the learner's ticks, and parses back
-with tracker.roadmap_markdown, so it is also what the progress import reads:
+with tracker.content.markdown, so it is also what the progress import reads:
 `[x]` on a done subtopic, `[ ]` with a `*(learning)*` or `*(skipped)*` note
 otherwise. A topic is ticked when it is complete (every subtopic done or
 skipped), as on the roadmap page.
 
-Both formats are built from one load of the content tree and one of the
-learner's statuses, so an export costs the same queries whatever the progress.
+Both formats are built from one tracker.progress.loader read, so an export
+costs the same queries whatever the progress.
 """
 
 import re
@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tracker import queries
-from tracker.models import Progress
-from tracker.progress import DONE, LEARNING, SKIPPED, Counts
+from tracker.progress.counting import Counts
+from tracker.progress.loader import load_progress
+from tracker.progress.status import Status
 
-NOTES = {LEARNING: " *(learning)*", SKIPPED: " *(skipped)*"}
+# Unticked items that are not pending carry their state as a note.
+NOTES = {status: f" *({status.value})*" for status in (Status.LEARNING, Status.SKIPPED)}
 # Characters Markdown would read as markup inside a title or a paragraph.
 _INLINE_MARKUP = re.compile(r"([\\`*_\[\]<])|&(?=#?\w+;)")
-# A paragraph starting with one of these would become a heading, list or quote.
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# A paragraph starting with one of these would become a heading, list or quote.
 _BLOCK_START = re.compile(r"^(\d+(?=[.)])|)([#>+=.)-])")
 
 
@@ -36,15 +37,12 @@ class Snapshot:
     user: object
     phases: list
     overall: Counts
-    statuses: dict
     exported_at: object
 
 
 def snapshot(user, roadmap):
-    progress, statuses = queries.progress_tally(user, roadmap)
-    phases = list(queries.phases_with_content(roadmap))
-    queries.attach_progress(phases, progress, statuses)
-    return Snapshot(roadmap, user, phases, progress.overall, statuses, timezone.now())
+    progress = load_progress(roadmap, user)
+    return Snapshot(roadmap, user, progress.phases, progress.overall, timezone.now())
 
 
 def filename(snap, extension):
@@ -91,20 +89,15 @@ def to_markdown(snap):
 
 def to_json(snap):
     """A plain dict for json.dumps; items list every subtopic with a status."""
-    completed = dict(
-        Progress.objects.filter(
-            user=snap.user, subtopic__topic__section__phase__roadmap=snap.roadmap
-        ).values_list("subtopic_id", "completed_at")
-    )
     counts = snap.overall
     items = []
     for phase in snap.phases:
         for section in phase.sections.all():
             for topic in section.topics.all():
                 for subtopic in topic.subtopics.all():
-                    if subtopic.status is None:
+                    if subtopic.status == Status.PENDING:
                         continue
-                    completed_at = completed.get(subtopic.pk)
+                    completed_at = subtopic.completed_at
                     items.append(
                         {
                             "phase": phase.title,
@@ -112,7 +105,7 @@ def to_json(snap):
                             "topic": topic.title,
                             "subtopic": subtopic.title,
                             "path": [phase.slug, section.slug, topic.slug, subtopic.slug],
-                            "status": subtopic.status,
+                            "status": subtopic.status.value,
                             "completed_at": completed_at.isoformat() if completed_at else None,
                         }
                     )
@@ -139,7 +132,7 @@ def _topic(topic):
         title += f" — {_inline(topic.description)}"
     lines = [title]
     for subtopic in topic.subtopics.all():
-        box = "[x]" if subtopic.status == DONE else "[ ]"
+        box = "[x]" if subtopic.status == Status.DONE else "[ ]"
         note = NOTES.get(subtopic.status, "")
         lines.append(f"  - {box} {_inline(subtopic.title)}{note}")
     return [*lines, ""]

@@ -1,0 +1,164 @@
+"""The roadmap's content tree, curated by staff.
+
+Every content model has a natural key, its slug path from the roadmap down,
+so fixtures dumped with natural keys reload in place and progress rows (which
+point at subtopics by primary key) survive a re-import.
+"""
+
+from django.db import models
+
+
+class RoadmapManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Roadmap(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True)
+    timeline = models.TextField(blank=True, help_text="The closing timeline paragraph.")
+    duration = models.CharField(max_length=50, blank=True, help_text='For example "6 months".')
+
+    objects = RoadmapManager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PhaseManager(models.Manager):
+    def get_by_natural_key(self, roadmap_slug, slug):
+        return self.get(roadmap__slug=roadmap_slug, slug=slug)
+
+
+class Phase(models.Model):
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveIntegerField(default=0)
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    tagline = models.CharField(max_length=200, blank=True)
+    icon = models.CharField(max_length=16, blank=True)
+    intro = models.TextField(blank=True)
+
+    objects = PhaseManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "slug"], name="unique_phase_slug"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.roadmap.natural_key(), self.slug)
+
+    natural_key.dependencies = ["tracker.roadmap"]
+
+
+class SectionManager(models.Manager):
+    def get_by_natural_key(self, roadmap_slug, phase_slug, slug):
+        return self.get(phase__roadmap__slug=roadmap_slug, phase__slug=phase_slug, slug=slug)
+
+
+class Section(models.Model):
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(default=0)
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+
+    objects = SectionManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "slug"], name="unique_section_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.phase.title} › {self.title}"
+
+    def natural_key(self):
+        return (*self.phase.natural_key(), self.slug)
+
+    natural_key.dependencies = ["tracker.phase"]
+
+
+class TopicManager(models.Manager):
+    def get_by_natural_key(self, roadmap_slug, phase_slug, section_slug, slug):
+        return self.get(
+            section__phase__roadmap__slug=roadmap_slug,
+            section__phase__slug=phase_slug,
+            section__slug=section_slug,
+            slug=slug,
+        )
+
+
+class Topic(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="topics")
+    order = models.PositiveIntegerField(default=0)
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    objects = TopicManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "slug"], name="unique_topic_slug"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.section.natural_key(), self.slug)
+
+    natural_key.dependencies = ["tracker.section"]
+
+
+class SubtopicManager(models.Manager):
+    def get_by_natural_key(self, roadmap_slug, phase_slug, section_slug, topic_slug, slug):
+        return self.get(
+            topic__section__phase__roadmap__slug=roadmap_slug,
+            topic__section__phase__slug=phase_slug,
+            topic__section__slug=section_slug,
+            topic__slug=topic_slug,
+            slug=slug,
+        )
+
+
+class Subtopic(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="subtopics")
+    order = models.PositiveIntegerField(default=0)
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+
+    objects = SubtopicManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "slug"], name="unique_subtopic_slug"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.topic.natural_key(), self.slug)
+
+    natural_key.dependencies = ["tracker.topic"]
+
+    @property
+    def anchor(self):
+        """The fragment id of this item on the roadmap page."""
+        return f"subtopic-{self.pk}"

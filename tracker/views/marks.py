@@ -1,0 +1,101 @@
+"""Writing a learner's marks: one item, a whole topic, or everything.
+
+Each write stores the explicit state that was posted. Without JavaScript it
+redirects back to the item (POST/redirect/GET); with htmx it answers with one
+fragment, tracker/components/outline.html#marked, which decides what travels
+with it out of band.
+"""
+
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tracker.content.models import Subtopic, Topic
+from tracker.content.queries import default_roadmap
+from tracker.decorators import login_required_htmx
+from tracker.progress import marking
+from tracker.progress.forms import ResetProgressForm, SubtopicStatusForm, TopicStatusForm
+from tracker.progress.loader import load_progress
+
+MARKED = "tracker/components/outline.html#marked"
+
+
+def _next_url(request):
+    """Where the page that posted lives, so no-JS posts return to it."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target.split("#")[0]
+    return reverse("tracker:roadmap")
+
+
+def _invalid(form):
+    problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+    return HttpResponseBadRequest(f"Invalid request. {problems}", content_type="text/plain")
+
+
+def _marked(request, roadmap, *, subtopic_pk=None, topic_pk=None, status):
+    """The htmx answer to a write, read back from the database after it."""
+    progress = load_progress(roadmap, request.user, editable=True)
+    if subtopic_pk is not None:
+        subtopic = progress.subtopic(subtopic_pk)
+        topic, marked_topic = subtopic.topic, None
+    else:
+        subtopic, topic = None, progress.topic(topic_pk)
+        marked_topic = topic
+    context = {
+        "progress": progress,
+        "subtopic": subtopic,
+        "marked_topic": marked_topic,
+        "topic": topic,
+        "status": status,
+        "next_url": _next_url(request),
+    }
+    return TemplateResponse(request, MARKED, context)
+
+
+@require_POST
+@login_required_htmx
+def mark_subtopic(request, pk):
+    subtopic = get_object_or_404(
+        Subtopic.objects.select_related("topic__section__phase__roadmap"), pk=pk
+    )
+    form = SubtopicStatusForm(request.POST)
+    if not form.is_valid():
+        return _invalid(form)
+    status = form.cleaned_data["status"]
+    marking.set_subtopic_status(request.user, subtopic, status)
+    if not request.htmx:
+        return redirect(f"{_next_url(request)}#{subtopic.anchor}")
+    return _marked(request, subtopic.topic.section.phase.roadmap, subtopic_pk=pk, status=status)
+
+
+@require_POST
+@login_required_htmx
+def mark_topic(request, pk):
+    topic = get_object_or_404(Topic.objects.select_related("section__phase__roadmap"), pk=pk)
+    form = TopicStatusForm(request.POST)
+    if not form.is_valid():
+        return _invalid(form)
+    status = form.cleaned_data["status"]
+    marking.set_topic_status(request.user, topic, status)
+    if not request.htmx:
+        return redirect(f"{_next_url(request)}#topic-{topic.pk}")
+    return _marked(request, topic.section.phase.roadmap, topic_pk=pk, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required_htmx
+def reset_progress(request):
+    roadmap = default_roadmap()
+    form = ResetProgressForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            marking.reset_roadmap(request.user, roadmap)
+            return redirect("tracker:home")
+        return render(request, "tracker/reset.html", {"form": form, "roadmap": roadmap}, status=400)
+    return render(request, "tracker/reset.html", {"form": form, "roadmap": roadmap})
