@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from tests.helpers import make_user
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
@@ -41,22 +43,6 @@ def roadmap(db):
 
     call_command("loaddata", "ai_engineer_roadmap", verbosity=0)
     return Roadmap.objects.get()
-
-
-def make_user(username, *, staff=False, password="correct horse battery"):
-    """A user with a verified primary e-mail, as after a completed sign-up."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(
-        username=username,
-        email=f"{username}@example.com",
-        password=password,
-        is_staff=staff,
-        is_superuser=staff,
-    )
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    return user
 
 
 @pytest.fixture

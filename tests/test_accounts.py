@@ -8,7 +8,6 @@ own layout, with a label on every control and nothing the CSP would block.
 
 import json
 import re
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,8 +17,18 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-PASSWORD = "correct horse battery"
-NEW_PASSWORD = "a brand new passphrase 42"
+from tests.helpers import (
+    NEW_PASSWORD,
+    PASSWORD,
+    assert_in_site_layout,
+    assert_nothing_the_csp_forbids,
+    assert_site_page,
+    element_by_id,
+    find_one,
+    is_signed_in,
+    parse,
+    sign_up,
+)
 
 User = get_user_model()
 
@@ -34,19 +43,8 @@ def path_of_link(message):
     return urlsplit(urls[0]).path
 
 
-def sign_up(client, username="alan", email="alan@example.com", password=NEW_PASSWORD):
-    return client.post(
-        reverse("account_signup"),
-        {"username": username, "email": email, "password1": password, "password2": password},
-    )
-
-
 def sign_in(client, login, password):
     return client.post(reverse("account_login"), {"login": login, "password": password})
-
-
-def is_signed_in(client):
-    return "_auth_user_id" in client.session
 
 
 def verify_from_outbox(message):
@@ -58,93 +56,6 @@ def verify_from_outbox(message):
     assert_site_page(page)
     assert b"Confirm Email Address" in page.content
     return browser.post(path)
-
-
-class PageParser(HTMLParser):
-    """Collects what the layout and label tests look at."""
-
-    def __init__(self):
-        super().__init__()
-        self.controls = []  # (tag, attrs) of every form control
-        self.label_for = set()
-        self.scripts = []
-        self.attribute_names = set()
-        self.main_ids = []
-        self.h1_count = 0
-        self.brand = None
-        self._in_brand = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.attribute_names.update(attrs)
-        if tag in ("input", "select", "textarea"):
-            self.controls.append((tag, attrs))
-        elif tag == "label" and "for" in attrs:
-            self.label_for.add(attrs["for"])
-        elif tag == "script":
-            self.scripts.append(attrs)
-        elif tag == "main":
-            self.main_ids.append(attrs.get("id"))
-        elif tag == "h1":
-            self.h1_count += 1
-        elif tag == "a" and attrs.get("class") == "brand":
-            self._in_brand = True
-
-    def handle_endtag(self, tag):
-        if tag == "a":
-            self._in_brand = False
-
-    def handle_data(self, data):
-        if self._in_brand:
-            self.brand = data.strip()
-
-    def unlabelled_controls(self):
-        return [
-            attrs
-            for tag, attrs in self.controls
-            if attrs.get("type") not in ("hidden", "submit")
-            and attrs.get("id") not in self.label_for
-        ]
-
-
-def parse(response):
-    parser = PageParser()
-    parser.feed(response.content.decode())
-    return parser
-
-
-def assert_in_site_layout(response):
-    page = parse(response)
-    assert page.brand == "Roadmap tracker"
-    assert page.main_ids == ["main"]
-    assert page.h1_count == 1
-    assert re.search(r"<title>\S[^<]* · Roadmap tracker</title>", response.content.decode())
-    assert "base.html" in [t.name for t in response.templates]
-
-
-def assert_every_control_labelled(response):
-    assert parse(response).unlabelled_controls() == []
-
-
-def assert_nothing_the_csp_forbids(response):
-    page = parse(response)
-    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])[1]
-    assert "style" not in page.attribute_names
-    assert not [a for a in page.attribute_names if a.startswith("on")]
-    for script in page.scripts:
-        if "src" in script:
-            assert script["src"].startswith("/static/")
-            assert script.get("nonce") == nonce
-        else:
-            # Only data blocks (allauth's JSON config) may be inline.
-            assert script.get("type") == "application/json"
-
-
-def assert_site_page(response):
-    assert response.status_code == 200
-    assert_in_site_layout(response)
-    assert_every_control_labelled(response)
-    assert_nothing_the_csp_forbids(response)
 
 
 # Sign-up and e-mail verification
@@ -215,8 +126,9 @@ def test_a_wrong_password_is_a_form_error_not_a_sign_in(client, learner):
     response = sign_in(client, "ada", "not the password")
 
     assert_site_page(response)
-    assert b"The username and/or password you specified are not correct." in response.content
-    assert b'<div class="form-errors" role="alert">' in response.content
+    errors = find_one(response, "div", class_="form-errors")
+    assert errors.attrs["role"] == "alert"
+    assert "The username and/or password you specified are not correct." in errors.text
     assert not is_signed_in(client)
 
 
@@ -266,13 +178,11 @@ def test_sign_up_with_mismatched_passwords_links_the_error_to_the_field(client):
     )
 
     assert response.status_code == 200
-    page = response.content.decode()
-    assert re.search(
-        r'<input[^>]*name="password2"[^>]*aria-invalid="true"[^>]*'
-        r'aria-describedby="id_password2_error"',
-        page,
-    )
-    assert '<ul class="errorlist" id="id_password2_error">' in page
+    field = find_one(response, "input", name="password2")
+    assert field.attrs["aria-invalid"] == "true"
+    assert field.attrs["aria-describedby"] == "id_password2_error"
+    errors = element_by_id(response, "id_password2_error")
+    assert (errors.tag, errors.classes) == ("ul", {"errorlist"})
     assert_site_page(response)
     assert not User.objects.filter(username="alan").exists()
 
@@ -455,21 +365,18 @@ def test_the_email_page_loads_allauths_scripts_with_the_nonce(learner_client):
     sources = [s["src"] for s in parse(response).scripts if "src" in s]
     assert "/static/account/js/account.js" in sources
     assert "/static/account/js/onload.js" in sources
-    config = re.search(
-        r'<script data-allauth-onload="[^"]+" type="application/json">(.*?)</script>',
-        response.content.decode(),
-    )[1]
-    assert json.loads(config)["i18n"]["confirmDelete"].startswith("Do you really want")
+    config = find_one(response, "script", data_allauth_onload=re.compile(".+"))
+    assert config.attrs["type"] == "application/json"
+    assert json.loads(config.raw_text)["i18n"]["confirmDelete"].startswith("Do you really want")
 
 
 def test_management_pages_have_an_account_menu_marking_the_current_page(learner_client):
     response = learner_client.get(reverse("account_change_password"))
 
-    page = response.content.decode()
-    assert '<nav class="account-nav" aria-label="Account">' in page
-    assert (
-        f'<a href="{reverse("account_change_password")}" aria-current="page">Password</a>' in page
-    )
+    nav = find_one(response, "nav", class_="account-nav")
+    assert nav.attrs["aria-label"] == "Account"
+    current = nav.find_one("a", aria_current="page")
+    assert (current.attrs["href"], current.text) == (reverse("account_change_password"), "Password")
 
 
 def test_a_message_is_shown_once_in_the_site_layout(client, learner):
@@ -481,5 +388,5 @@ def test_a_message_is_shown_once_in_the_site_layout(client, learner):
 
 
 def test_the_sign_in_field_says_it_takes_a_username_or_an_email(client):
-    html = client.get(reverse("account_login")).content.decode()
-    assert re.search(r'<label for="id_login"[^>]*>\s*Username or e-mail', html)
+    label = find_one(client.get(reverse("account_login")), "label", for_="id_login")
+    assert label.text.startswith("Username or e-mail")

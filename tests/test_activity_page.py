@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.helpers import description_list, element_by_id, find_all, find_one
 from tracker.models import Progress, Subtopic
 from tracker.progress import activity
 from tracker.progress.loader import load_progress
@@ -42,17 +43,27 @@ def title(count, day):
 
 
 def calendar_of(response):
-    html = response.content.decode()
-    start = html.index('<section class="activity"')
-    return html[start : html.index("</section>", start)]
+    return find_one(response, "section", class_="activity")
+
+
+def stats(calendar):
+    """The totals and streaks shown as text: {term: value}."""
+    return description_list(calendar)
+
+
+def day_titles(source):
+    return [element.text for element in find_all(source, "title")]
+
+
+def empty_days(calendar):
+    return sum(text.startswith("No completions on ") for text in day_titles(calendar))
 
 
 def heat_of(calendar, count, day):
-    match = re.search(
-        rf'<rect class="heat-(\d)" [^>]*><title>{title(count, day)}</title>', calendar
-    )
-    assert match, f"no cell for {title(count, day)}"
-    return int(match[1])
+    cells = [rect for rect in calendar.find_all("rect") if rect.text == title(count, day)]
+    assert len(cells) == 1, f"{len(cells)} cells for {title(count, day)}"
+    (level,) = [name for name in cells[0].classes if re.fullmatch(r"heat-\d", name)]
+    return int(level.removeprefix("heat-"))
 
 
 def test_home_shows_each_days_completions_on_that_day(learner_client, learner, roadmap):
@@ -61,8 +72,8 @@ def test_home_shows_each_days_completions_on_that_day(learner_client, learner, r
     calendar = calendar_of(learner_client.get(HOME))
     assert heat_of(calendar, 3, busy) == 2
     assert heat_of(calendar, 1, quiet) == 1
-    assert calendar.count("<title>No completions on ") == 363
-    assert calendar.count("<rect class=") == 365 + 5  # the year and the legend
+    assert empty_days(calendar) == 363
+    assert len(calendar.find_all("rect", class_=True)) == 365 + 5  # the year and the legend
 
 
 def test_home_shows_the_current_and_longest_streaks(learner_client, learner, roadmap):
@@ -70,30 +81,32 @@ def test_home_shows_the_current_and_longest_streaks(learner_client, learner, roa
         learner, dict.fromkeys(days_ago(0, 1, 2), 1) | dict.fromkeys(days_ago(*range(40, 45)), 2)
     )
     calendar = calendar_of(learner_client.get(HOME))
-    assert "<dt>Completions in the last year</dt><dd>13</dd>" in calendar
-    assert "<dt>Current streak</dt><dd>3 days</dd>" in calendar
-    assert "<dt>Longest streak</dt><dd>5 days</dd>" in calendar
-    assert (
-        'role="img" aria-label="13 completions in the last year, '
-        'current streak 3 days, longest streak 5 days"'
-    ) in calendar
+    assert stats(calendar) == {
+        "Completions in the last year": "13",
+        "Current streak": "3 days",
+        "Longest streak": "5 days",
+    }
+    assert calendar.find_one("svg", role="img").attrs["aria-label"] == (
+        "13 completions in the last year, current streak 3 days, longest streak 5 days"
+    )
 
 
 def test_a_streak_that_ended_two_days_ago_is_not_current(learner_client, learner, roadmap):
     complete(learner, dict.fromkeys(days_ago(2, 3), 1))
     calendar = calendar_of(learner_client.get(HOME))
-    assert "<dt>Current streak</dt><dd>0 days</dd>" in calendar
-    assert "<dt>Longest streak</dt><dd>2 days</dd>" in calendar
+    assert stats(calendar)["Current streak"] == "0 days"
+    assert stats(calendar)["Longest streak"] == "2 days"
 
 
 def test_a_new_learner_sees_an_empty_year(learner_client, roadmap):
     calendar = calendar_of(learner_client.get(HOME))
-    assert '<h2 id="activity-title">Activity</h2>' in calendar
-    assert (
-        'aria-label="0 completions in the last year, current streak 0 days, longest streak 0 days"'
-    ) in calendar
-    assert calendar.count("<title>No completions on ") == 365
-    assert "Completions by month" in calendar
+    heading = element_by_id(calendar, "activity-title")
+    assert (heading.tag, heading.text) == ("h2", "Activity")
+    assert calendar.find_one("svg", role="img").attrs["aria-label"] == (
+        "0 completions in the last year, current streak 0 days, longest streak 0 days"
+    )
+    assert empty_days(calendar) == 365
+    assert "Completions by month" in calendar.text
 
 
 def test_a_tick_on_the_roadmap_shows_up_today(learner_client, roadmap):
@@ -102,7 +115,7 @@ def test_a_tick_on_the_roadmap_shows_up_today(learner_client, roadmap):
     calendar = calendar_of(learner_client.get(HOME))
     (today,) = days_ago(0)
     assert heat_of(calendar, 1, today) == 1
-    assert "<dt>Current streak</dt><dd>1 day</dd>" in calendar
+    assert stats(calendar)["Current streak"] == "1 day"
 
 
 def test_unticking_an_item_takes_it_off_the_calendar(learner_client, learner, roadmap):
@@ -111,22 +124,23 @@ def test_unticking_an_item_takes_it_off_the_calendar(learner_client, learner, ro
     learner_client.post(url, {"status": "done"})
     learner_client.post(url, {"status": "learning"})
     calendar = calendar_of(learner_client.get(HOME))
-    assert calendar.count("<title>No completions on ") == 365
+    assert empty_days(calendar) == 365
 
 
 def test_another_learners_completions_are_not_shown(learner_client, other_learner, roadmap):
     complete(other_learner, dict.fromkeys(days_ago(0, 1), 4))
     calendar = calendar_of(learner_client.get(HOME))
-    assert calendar.count("<title>No completions on ") == 365
-    assert "<dt>Longest streak</dt><dd>0 days</dd>" in calendar
+    assert empty_days(calendar) == 365
+    assert stats(calendar)["Longest streak"] == "0 days"
 
 
 def test_the_calendar_needs_no_inline_style_or_script(learner_client, learner, roadmap):
     complete(learner, dict.fromkeys(days_ago(*range(0, 30, 3)), 5))
     calendar = calendar_of(learner_client.get(HOME))
-    assert "style=" not in calendar
-    assert "<script" not in calendar
-    assert re.search(r"\son[a-z]+=", calendar) is None  # no onclick= and the like
+    attributes = {name for element in [calendar, *calendar.iter()] for name in element.attrs}
+    assert "style" not in attributes
+    assert calendar.find_all("script") == []
+    assert [name for name in attributes if name.startswith("on")] == []  # no onclick and the like
 
 
 def test_the_calendar_comes_after_the_phases_on_home(learner_client, roadmap):
@@ -139,10 +153,12 @@ def test_the_template_renders_from_activity_alone(db):
     today = date(2026, 11, 4)
     context = {"activity": activity.build([(date(2026, 11, 2), 3), (today, 1)], today)}
     html = render_to_string("tracker/components/activity.html", context)
-    assert "<title>3 completions on Monday 2 November 2026</title>" in html
-    assert "<title>1 completion on Wednesday 4 November 2026</title>" in html
-    assert "<dt>Longest streak</dt><dd>1 day</dd>" in html
-    assert '<th scope="row">November 2026</th><td>4</td>' in html
+    assert "3 completions on Monday 2 November 2026" in day_titles(html)
+    assert "1 completion on Wednesday 4 November 2026" in day_titles(html)
+    assert description_list(html)["Longest streak"] == "1 day"
+    (month,) = [th for th in find_all(html, "th", scope="row") if th.text == "November 2026"]
+    row = [(cell.tag, cell.text) for cell in month.parent.children]
+    assert row == [("th", "November 2026"), ("td", "4")]
 
 
 def test_completion_days_come_from_the_loaded_progress_without_a_query(
@@ -197,8 +213,8 @@ def test_a_skip_is_not_a_completion_in_the_calendar_or_the_streaks(
         ]
     )
     calendar = calendar_of(learner_client.get(HOME))
-    assert "<dt>Completions in the last year</dt><dd>1</dd>" in calendar
-    assert "<dt>Current streak</dt><dd>1 day</dd>" in calendar
+    assert stats(calendar)["Completions in the last year"] == "1"
+    assert stats(calendar)["Current streak"] == "1 day"
     assert heat_of(calendar, 1, today) == 1
     assert heat_of(calendar, 0, yesterday) == 0
 
@@ -213,4 +229,4 @@ def test_home_queries_do_not_grow_with_progress(
     with django_assert_max_num_queries(9) as busy:
         response = learner_client.get(HOME)
     assert len(busy) == len(empty)
-    assert "<dt>Completions in the last year</dt><dd>184</dd>" in calendar_of(response)
+    assert stats(calendar_of(response))["Completions in the last year"] == "184"

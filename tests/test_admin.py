@@ -1,14 +1,12 @@
 """The admin staff use to curate content: who gets in, what the pages show, what saves."""
 
-import html
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.helpers import find_all
 from tracker.models import Phase, Progress, Roadmap, Section, Subtopic, Topic
 
 CONTENT_MODELS = [Roadmap, Phase, Section, Topic, Subtopic]
@@ -56,11 +54,16 @@ def make_learners(prefix, count):
 def column(response, name):
     """One column of a change list, keyed by each row's linked title."""
     values = {}
-    for row in re.findall(r"<tr>(.*?)</tr>", response.content.decode(), re.S):
-        title = re.search(r'<th class="field-\w+"><a href="[^"]*">(.*?)</a></th>', row)
-        cell = re.search(rf'<td class="field-{name}[^"]*">(.*?)</td>', row)
-        if title and cell:
-            values[html.unescape(title.group(1))] = html.unescape(cell.group(1))
+    for row in find_all(response, "tr"):
+        titles = [
+            link
+            for th in row.find_all("th")
+            if any(cls.startswith("field-") for cls in th.classes)
+            for link in th.find_all("a", href=True)
+        ]
+        cells = row.find_all("td", class_=f"field-{name}")
+        if titles and cells:
+            values[titles[0].text] = cells[0].text
     return values
 
 

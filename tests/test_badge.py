@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts import badges
-from tests.sharing import XSS_NAMES, publish, tick
+from tests.helpers import XSS_NAMES, publish, tick
 
 SVG = "{http://www.w3.org/2000/svg}"
 

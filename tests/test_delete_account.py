@@ -7,8 +7,15 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Profile
-from tests.sharing import publish, tick
-from tests.test_accounts import assert_site_page, is_signed_in, sign_up
+from tests.helpers import (
+    assert_site_page,
+    element_by_id,
+    find_one,
+    is_signed_in,
+    publish,
+    sign_up,
+    tick,
+)
 from tracker.models import Progress
 
 User = get_user_model()
@@ -47,9 +54,9 @@ def test_the_page_asks_for_the_username_in_a_labelled_field(learner_client):
     response = learner_client.get(URL)
 
     assert_site_page(response)
-    html = response.content.decode()
-    assert '<label for="id_confirmation">Type your username to confirm</label>' in html
-    assert "<strong>ada</strong>" in html
+    label = find_one(response, "label", for_="id_confirmation")
+    assert label.text == "Type your username to confirm"
+    assert "<strong>ada</strong>" in response.content.decode()
 
 
 @pytest.mark.parametrize("typed", ["", "ADA", "ad", "grace", " a da"])
@@ -58,7 +65,8 @@ def test_a_wrong_confirmation_deletes_nothing(learner_client, learner, other_lea
 
     assert response.status_code == 400
     assert "confirmation" in response.context["form"].errors
-    assert '<ul class="errorlist" id="id_confirmation_error">' in response.content.decode()
+    errors = element_by_id(response, "id_confirmation_error")
+    assert (errors.tag, errors.classes) == ("ul", {"errorlist"})
     assert User.objects.filter(pk=learner.pk).exists()
     assert is_signed_in(learner_client)
 

@@ -7,10 +7,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import make_user
+from tests.helpers import HTMX, element_by_id, find_one, first_element, make_user
 from tracker.models import Progress, Subtopic
-
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -74,22 +72,26 @@ def test_htmx_gets_the_item_and_every_counter_out_of_band(learner_client, subtop
     assert response.status_code == 200
     html = response.content.decode()
     topic, section, phase = subtopic.topic, subtopic.topic.section, subtopic.topic.section.phase
-    assert html.lstrip().startswith(
-        f'<li class="subtopic status-done" id="subtopic-{subtopic.pk}">'
-    )
-    assert f'id="tick-{subtopic.pk}" checked' in html
-    assert f'<div id="topic-{topic.pk}-progress" class="progress-topic" hx-swap-oob="true">' in html
-    assert (
-        f'<div id="section-{section.pk}-progress" class="progress-section" hx-swap-oob="true">'
-        in html
-    )
-    assert f'<div id="phase-{phase.pk}-progress" class="progress-phase" hx-swap-oob="true">' in html
-    assert '<div id="overall-progress" class="progress-overall" hx-swap-oob="true">' in html
+    item = first_element(html)
+    assert (item.tag, item.attrs["id"]) == ("li", f"subtopic-{subtopic.pk}")
+    assert item.classes == {"subtopic", "status-done"}
+    assert "checked" in element_by_id(html, f"tick-{subtopic.pk}").attrs
+    counters = {
+        f"topic-{topic.pk}-progress": "progress-topic",
+        f"section-{section.pk}-progress": "progress-section",
+        f"phase-{phase.pk}-progress": "progress-phase",
+        "overall-progress": "progress-overall",
+    }
+    for counter_id, kind in counters.items():
+        counter = element_by_id(html, counter_id)
+        assert (counter.tag, counter.classes) == ("div", {kind})
+        assert counter.attrs.get("hx-swap-oob") == "true", counter_id
     # Calculus has four subtopics: one of four is 25%; the roadmap has 210.
-    assert '<progress max="100" value="25" aria-label="Calculus progress">' in html
+    meter = find_one(html, "progress", aria_label="Calculus progress")
+    assert (meter.attrs["max"], meter.attrs["value"]) == ("100", "25")
     assert '<span class="count-total">210 total</span>' in html
-    assert 'id="progress-announcer"' in html
-    assert "Chain rule: done. Calculus: 1 of 4 complete. Overall 0% complete." in html
+    announcer = element_by_id(html, "progress-announcer")
+    assert "Chain rule: done. Calculus: 1 of 4 complete. Overall 0% complete." in announcer.text
 
 
 def test_it_changes_only_the_signed_in_learners_progress(

@@ -4,8 +4,6 @@ The username rules (URL-safe, not reserved, unique whatever the case) are the
 same here and at sign-up, where allauth applies them through its settings.
 """
 
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -13,9 +11,18 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Profile
-from tests.conftest import make_user
-from tests.sharing import XSS_NAMES, publish
-from tests.test_accounts import assert_site_page, parse, sign_up
+from tests.helpers import (
+    XSS_NAMES,
+    assert_copy_field,
+    assert_site_page,
+    element_by_id,
+    find_all,
+    find_one,
+    make_user,
+    parse,
+    publish,
+    sign_up,
+)
 
 User = get_user_model()
 URL = reverse("accounts:settings")
@@ -91,10 +98,11 @@ def test_a_learner_without_a_profile_sees_a_private_default_and_no_row_is_made(
     response = learner_client.get(URL)
 
     assert_site_page(response)
-    html = response.content.decode()
-    assert re.search(r'<input type="text" name="username" value="ada"', html)
-    assert re.search(r'<input type="radio" name="visibility" value="private" [^>]*checked', html)
-    assert "<legend>Who can see your progress page?</legend>" in html
+    username = find_one(response, "input", name="username")
+    assert (username.attrs["type"], username.attrs["value"]) == ("text", "ada")
+    chosen = find_one(response, "input", type="radio", name="visibility", checked=True)
+    assert chosen.attrs["value"] == "private"
+    assert "Who can see your progress page?" in [e.text for e in find_all(response, "legend")]
     assert not Profile.objects.exists()
 
 
@@ -183,11 +191,13 @@ def test_an_empty_or_too_long_username_is_refused(learner_client, learner):
 
 
 def test_the_error_is_linked_to_the_username_field(learner_client, learner):
-    html = save(learner_client, username="admin").content.decode()
+    response = save(learner_client, username="admin")
 
-    assert re.search(r'<input[^>]*name="username"[^>]*aria-invalid="true"', html)
-    assert re.search(r'aria-describedby="[^"]*id_username_error', html)
-    assert '<ul class="errorlist" id="id_username_error">' in html
+    field = find_one(response, "input", name="username")
+    assert field.attrs["aria-invalid"] == "true"
+    assert "id_username_error" in field.attrs["aria-describedby"].split()
+    errors = element_by_id(response, "id_username_error")
+    assert (errors.tag, errors.classes) == ("ul", {"errorlist"})
 
 
 def test_a_name_from_before_the_rules_can_be_kept(client):
@@ -214,9 +224,9 @@ def test_a_missing_visibility_is_refused(learner_client, learner):
     response = learner_client.post(URL, {"username": "ada", "display_name": ""})
 
     assert response.status_code == 400
-    html = response.content.decode()
-    assert '<ul class="errorlist" id="id_visibility_error">' in html
-    assert 'aria-describedby="id_visibility_error"' in html
+    errors = element_by_id(response, "id_visibility_error")
+    assert (errors.tag, errors.classes) == ("ul", {"errorlist"})
+    assert find_all(response, aria_describedby="id_visibility_error")
 
 
 @pytest.mark.parametrize("name", XSS_NAMES)
@@ -247,33 +257,33 @@ def test_a_public_page_gets_a_share_control_and_badge_previews(learner_client, l
     response = learner_client.get(URL)
 
     assert_site_page(response)
-    html = response.content.decode()
-    assert '<label for="share-url">Link to your page</label>' in html
-    assert re.search(
-        r'<input type="text" id="share-url" value="http://testserver/u/ada/" readonly', html
+    assert_copy_field(
+        response,
+        "share-url",
+        label="Link to your page",
+        value="http://testserver/u/ada/",
+        button="Copy link",
     )
-    assert re.search(
-        r'<button type="button"[^>]*data-copy="share-url"[^>]*hidden>Copy link</button>', html
-    )
-    assert '<img src="/u/ada/badge.svg" alt="' in html
-    assert '<img src="/u/ada/badge.svg?theme=dark" alt="' in html
+    for src in ("/u/ada/badge.svg", "/u/ada/badge.svg?theme=dark"):
+        assert "alt" in find_one(response, "img", src=src).attrs
     sources = [s["src"] for s in parse(response).scripts if "src" in s]
     assert "/static/js/share.js" in sources
 
 
 def test_a_private_page_offers_a_preview_and_no_share_link(learner_client, learner):
-    html = learner_client.get(URL).content.decode()
+    response = learner_client.get(URL)
+    html = response.content.decode()
 
     assert 'id="share-url"' not in html
     assert "Preview your page" in html
-    assert '<a href="/u/ada/">' in html
+    assert find_all(response, "a", href="/u/ada/")
     assert "<img" not in html
 
 
 def test_the_badge_snippets_are_absolute_and_ready_to_copy(learner_client, learner):
     publish(learner)
 
-    html = learner_client.get(URL).content.decode()
+    response = learner_client.get(URL)
 
     markdown = (
         "[![AI Engineer Roadmap progress](http://testserver/u/ada/badge.svg)]"
@@ -283,32 +293,30 @@ def test_the_badge_snippets_are_absolute_and_ready_to_copy(learner_client, learn
         '<a href="http://testserver/u/ada/"><img src="http://testserver/u/ada/badge.svg"'
         ' alt="AI Engineer Roadmap progress"></a>'
     )
-    assert '<label for="badge-markdown">Markdown</label>' in html
-    assert re.search(
-        rf'<textarea id="badge-markdown"[^>]*readonly[^>]*>{re.escape(markdown)}</textarea>', html
+    assert_copy_field(
+        response, "badge-markdown", label="Markdown", value=markdown, button="Copy Markdown"
     )
-    assert '<label for="badge-html">HTML</label>' in html
-    assert re.search(
-        rf'<textarea id="badge-html"[^>]*readonly[^>]*>{re.escape(escape(snippet))}</textarea>',
-        html,
-    )
-    assert 'data-copy="badge-markdown"' in html
-    assert 'data-copy="badge-html"' in html
+    # Escaped in the page, so the textarea holds the snippet as text, not as markup.
+    assert escape(snippet) in response.content.decode()
+    assert_copy_field(response, "badge-html", label="HTML", value=snippet, button="Copy HTML")
 
 
 def test_it_links_to_the_email_password_and_delete_pages(learner_client):
-    html = learner_client.get(URL).content.decode()
+    response = learner_client.get(URL)
+    html = response.content.decode()
 
-    assert f'<a href="{URL}" aria-current="page">Profile</a>' in html
+    current = find_one(response, "nav", class_="account-nav").find_one("a", aria_current="page")
+    assert (current.attrs["href"], current.text) == (URL, "Profile")
     assert f'href="{reverse("account_email")}"' in html
     assert f'href="{reverse("account_change_password")}"' in html
     assert f'href="{reverse("accounts:delete")}"' in html
 
 
 def test_the_account_link_in_the_site_nav_leads_here(learner_client):
-    html = learner_client.get(reverse("tracker:roadmap")).content.decode()
+    nav = find_one(learner_client.get(reverse("tracker:roadmap")), "nav", class_="site-nav")
 
-    assert f'<li><a href="{URL}">Account</a></li>' in html
+    link = nav.find_one("a", href=URL)
+    assert (link.text, link.parent.tag) == ("Account", "li")
 
 
 # The same rules at sign-up (allauth)

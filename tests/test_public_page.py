@@ -9,12 +9,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from tests.conftest import make_user
-from tests.sharing import XSS_NAMES, publish, tick, without_request_tokens
-from tests.test_accounts import assert_every_control_labelled, assert_nothing_the_csp_forbids
+from tests.helpers import (
+    XSS_NAMES,
+    assert_copy_field,
+    assert_every_control_labelled,
+    assert_nothing_the_csp_forbids,
+    description_list,
+    document,
+    element_by_id,
+    find_all,
+    find_one,
+    make_user,
+    publish,
+    subtopic_items,
+    tick,
+    without_request_tokens,
+)
 from tracker.models import Progress, Subtopic
-
-SUBTOPIC_ITEM = re.compile(r'<li class="subtopic[^"]*" id="subtopic-\d+"')
 
 
 def page_url(username="ada"):
@@ -25,6 +36,18 @@ def meta(html, key):
     """The content of <meta name=key> or <meta property=key>."""
     found = re.search(rf'<meta (?:name|property)="{re.escape(key)}" content="([^"]*)">', html)
     return found and found[1]
+
+
+def marks(html, status):
+    """The words of every read-only mark showing `status`."""
+    return [mark.text for mark in find_all(html, "span", class_=f"mark-{status}")]
+
+
+def learning_since(html):
+    """The date in the header's "Learning since <date>"."""
+    lead = find_one(html, "p", class_="lead")
+    assert lead.text.startswith("Learning since ")
+    return lead.find_one("time").attrs["datetime"]
 
 
 # Who sees what
@@ -40,15 +63,17 @@ def test_a_public_page_shows_the_learners_marks_read_only(client, learner, roadm
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert len(SUBTOPIC_ITEM.findall(html)) == 210
+    page = document(html)
+    assert len(subtopic_items(page)) == 210
     for subtopic in done:
-        assert f'<li class="subtopic status-done" id="subtopic-{subtopic.pk}">' in html
-    assert f'<li class="subtopic status-learning" id="subtopic-{learning.pk}">' in html
-    assert html.count('<span class="mark mark-done">✓ done</span>') == 3
-    assert html.count('<span class="mark mark-learning">learning</span>') == 1
+        assert element_by_id(page, f"subtopic-{subtopic.pk}").classes == {"subtopic", "status-done"}
+    learning_item = element_by_id(page, f"subtopic-{learning.pk}")
+    assert learning_item.classes == {"subtopic", "status-learning"}
+    assert marks(page, "done") == ["✓ done"] * 3
+    assert marks(page, "learning") == ["learning"]
     # Read-only: no checkboxes, no forms that would write progress.
     assert 'type="checkbox"' not in html
-    assert "<form" not in html.split("<main", 1)[1]
+    assert page.find_one("main").find_all("form") == []
     assert "/progress/" not in html
 
 
@@ -58,15 +83,17 @@ def test_it_shows_overall_and_per_phase_bars_and_counts(client, learner, roadmap
 
     html = client.get(page_url()).content.decode()
 
-    overall = html.split('<div id="overall-progress"', 1)[1].split("</div>", 1)[0]
-    assert '<strong class="percent">10%</strong>' in overall
-    assert "21 done" in overall
-    assert "210 total" in overall
+    overall = element_by_id(html, "overall-progress")
+    assert overall.find_one("strong", class_="percent").text == "10%"
+    assert "21 done" in overall.text
+    assert "210 total" in overall.text
     phase = roadmap.phases.order_by("order").first()
-    assert f'<div id="phase-{phase.pk}-progress" class="progress-phase">' in html
-    summary = html.split('id="phases-title"', 1)[1].split("</section>", 1)[0]
-    assert summary.count("<progress") == 6
-    assert f'href="#{phase.slug}"' in summary
+    counter = element_by_id(html, f"phase-{phase.pk}-progress")
+    assert (counter.tag, counter.classes) == ("div", {"progress-phase"})
+    assert "hx-swap-oob" not in counter.attrs
+    summary = find_one(html, "section", aria_labelledby="phases-title")
+    assert len(summary.find_all("progress")) == 6
+    assert summary.find_all("a", href=f"#{phase.slug}")
 
 
 def test_it_says_when_the_learner_started_from_their_first_tick(client, learner, roadmap):
@@ -77,7 +104,7 @@ def test_it_says_when_the_learner_started_from_their_first_tick(client, learner,
 
     html = client.get(page_url()).content.decode()
 
-    assert f'Learning since <time datetime="{started:%Y-%m-%d}">' in html
+    assert learning_since(html) == f"{started:%Y-%m-%d}"
 
 
 def test_without_progress_it_says_the_learner_started_when_they_joined(client, learner, roadmap):
@@ -86,7 +113,7 @@ def test_without_progress_it_says_the_learner_started_when_they_joined(client, l
 
     html = client.get(page_url()).content.decode()
 
-    assert f'Learning since <time datetime="{joined:%Y-%m-%d}">' in html
+    assert learning_since(html) == f"{joined:%Y-%m-%d}"
 
 
 def test_it_shows_the_learners_activity(client, learner, roadmap):
@@ -95,8 +122,10 @@ def test_it_shows_the_learners_activity(client, learner, roadmap):
 
     html = client.get(page_url()).content.decode()
 
-    assert '<h2 id="activity-title">Activity</h2>' in html
-    assert "<dt>Completions in the last year</dt><dd>4</dd>" in html
+    heading = element_by_id(html, "activity-title")
+    assert (heading.tag, heading.text) == ("h2", "Activity")
+    activity = find_one(html, "section", class_="activity")
+    assert description_list(activity)["Completions in the last year"] == "4"
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "other learner"])
@@ -153,7 +182,7 @@ def test_the_owner_previews_their_private_page_with_a_banner(learner_client, lea
     assert reverse("accounts:settings") in html
     # Nothing to share while private.
     assert 'id="share-url"' not in html
-    assert html.count('<span class="mark mark-done">✓ done</span>') == 2
+    assert marks(html, "done") == ["✓ done"] * 2
 
 
 def test_the_owner_of_a_public_page_is_told_it_is_public(learner_client, learner, roadmap):
@@ -228,9 +257,9 @@ def test_the_page_has_nothing_the_csp_forbids_and_every_control_labelled(client,
 
     assert_nothing_the_csp_forbids(response)
     assert_every_control_labelled(response)
-    assert re.search(
-        r'<script src="/static/js/share.js" nonce="[^"]+" defer>', response.content.decode()
-    )
+    script = find_one(response, "script", src="/static/js/share.js")
+    assert script.attrs["nonce"]
+    assert "defer" in script.attrs
 
 
 # Sharing: meta for link previews, and the link itself
@@ -271,17 +300,16 @@ def test_the_display_name_falls_back_to_the_username(client, learner, roadmap):
 def test_the_share_control_shows_the_link_in_a_labelled_read_only_field(client, learner, roadmap):
     publish(learner)
 
-    html = client.get(page_url()).content.decode()
+    response = client.get(page_url())
 
-    assert '<label for="share-url">Link to this page</label>' in html
-    assert re.search(
-        r'<input type="text" id="share-url" value="http://testserver/u/ada/" readonly', html
-    )
     # The copy button is revealed by share.js: without JavaScript it would do nothing.
-    assert re.search(
-        r'<button type="button"[^>]*data-copy="share-url"[^>]*hidden>Copy link</button>', html
+    assert_copy_field(
+        response,
+        "share-url",
+        label="Link to this page",
+        value="http://testserver/u/ada/",
+        button="Copy link",
     )
-    assert '<p class="copy-status" id="share-url-status" role="status" aria-live="polite">' in html
 
 
 # Query budget

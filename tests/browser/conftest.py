@@ -11,21 +11,14 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from tests.browser.helpers import WATCH_CSP
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # these tests make are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_CHROMIUM = os.path.exists(CHROMIUM)
-
-# Collected in the page before any of its scripts run, so a violation caused
-# by htmx or our own markup is seen.
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -67,7 +60,3 @@ def context(context):
 def live_roadmap(transactional_db, live_server):
     call_command("loaddata", "ai_engineer_roadmap", verbosity=0)
     return live_server.url
-
-
-def csp_violations(page):
-    return page.evaluate("window.__cspViolations")

@@ -2,9 +2,8 @@
 
 import pytest
 
-from tests.browser.conftest import csp_violations
-from tests.browser.test_tick_flow import PASSWORD, sign_in
-from tests.conftest import make_user
+from tests.browser.helpers import csp_violations, sign_in
+from tests.helpers import PASSWORD, make_user
 
 PAGES = ["/", "/phases/deep-learning-foundations/", "/accounts/login/", "/accounts/signup/"]
 

@@ -4,10 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import WATCH_CSP, csp_violations
-from tests.browser.test_tick_flow import PASSWORD, sign_in
-from tests.conftest import make_user
-from tests.sharing import publish
+from tests.browser.helpers import WATCH_CSP, csp_violations, sign_in
+from tests.helpers import PASSWORD, make_user, publish
 from tracker.models import Subtopic
 
 TICKED = ["Chain rule", "Gradients and Jacobians", "Eigenvalues and eigenvectors"]

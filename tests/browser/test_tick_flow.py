@@ -5,19 +5,9 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.conftest import csp_violations
-from tests.conftest import make_user
+from tests.browser.helpers import csp_violations, sign_in
+from tests.helpers import PASSWORD, make_user
 from tracker.models import Progress, Subtopic, Topic
-
-PASSWORD = "a long enough passphrase 42"
-
-
-def sign_in(page, base, login, password=PASSWORD):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_login", login)
-    page.fill("#id_password", password)
-    page.press("#id_password", "Enter")
-    page.wait_for_load_state()
 
 
 def test_sign_up_verify_sign_in_and_tick_without_a_reload(page, live_roadmap):
