@@ -124,6 +124,11 @@ class Topic(models.Model):
 
     natural_key.dependencies = ["tracker.section"]
 
+    @property
+    def anchor(self):
+        """The fragment id of this topic on the roadmap page."""
+        return f"topic-{self.pk}"
+
 
 class SubtopicManager(models.Manager):
     def get_by_natural_key(self, roadmap_slug, phase_slug, section_slug, topic_slug, slug):

@@ -41,17 +41,16 @@ class RoadmapProgress:
         """Someone's marks, shown but not changeable here."""
         return self.learner is not None and not self.editable
 
-    def subtopics(self):
-        """Every subtopic in roadmap order."""
-        for phase in self.phases:
-            for section in phase.sections.all():
-                for topic in section.topics.all():
-                    yield from topic.subtopics.all()
-
     def topics(self):
+        """Every topic in roadmap order."""
         for phase in self.phases:
             for section in phase.sections.all():
                 yield from section.topics.all()
+
+    def subtopics(self):
+        """Every subtopic in roadmap order."""
+        for topic in self.topics():
+            yield from topic.subtopics.all()
 
     def phase(self, slug):
         return _one_or_404((phase for phase in self.phases if phase.slug == slug), "phase")

@@ -17,10 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tracker.content.queries import default_roadmap
-from tracker.decorators import login_required_htmx
 from tracker.progress import export as progress_export
 from tracker.progress import importing as progress_import
 from tracker.progress.forms import ProgressImportForm
+from tracker.views.decorators import login_required_htmx
 
 SESSION_KEY = "progress_import"
 IMPORT_PAGE = "tracker/import.html"
@@ -30,31 +30,39 @@ NOTHING_MATCHES = (
 )
 
 
-def _attachment(response, filename):
+def _download(request, extension, respond):
+    """The learner's progress as a file: `respond` turns the snapshot into a response."""
+    snap = progress_export.snapshot(request.user, default_roadmap())
+    response = respond(snap)
+    filename = progress_export.filename(snap, extension)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def _markdown_response(snap):
+    return HttpResponse(
+        progress_export.to_markdown(snap), content_type="text/markdown; charset=utf-8"
+    )
+
+
+def _json_response(snap):
+    return JsonResponse(
+        progress_export.to_json(snap), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
 
 
 @require_safe
 @login_required_htmx
 @never_cache
 def export_markdown(request):
-    snap = progress_export.snapshot(request.user, default_roadmap())
-    response = HttpResponse(
-        progress_export.to_markdown(snap), content_type="text/markdown; charset=utf-8"
-    )
-    return _attachment(response, progress_export.filename(snap, "md"))
+    return _download(request, "md", _markdown_response)
 
 
 @require_safe
 @login_required_htmx
 @never_cache
 def export_json(request):
-    snap = progress_export.snapshot(request.user, default_roadmap())
-    response = JsonResponse(
-        progress_export.to_json(snap), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
-    return _attachment(response, progress_export.filename(snap, "json"))
+    return _download(request, "json", _json_response)
 
 
 def _import_page(request, form, status=200, error=""):

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.content.models import Subtopic, Topic
 from tracker.content.queries import default_roadmap
-from tracker.decorators import login_required_htmx
 from tracker.progress import marking
 from tracker.progress.forms import ResetProgressForm, SubtopicStatusForm, TopicStatusForm
 from tracker.progress.loader import load_progress
+from tracker.views.decorators import login_required_htmx
 
 MARKED = "tracker/components/outline.html#marked"
 
@@ -38,54 +38,43 @@ def _invalid(form):
     return HttpResponseBadRequest(f"Invalid request. {problems}", content_type="text/plain")
 
 
-def _marked(request, roadmap, *, subtopic_pk=None, topic_pk=None, status):
-    """The htmx answer to a write, read back from the database after it."""
-    progress = load_progress(roadmap, request.user, editable=True)
-    if subtopic_pk is not None:
-        subtopic = progress.subtopic(subtopic_pk)
-        topic, marked_topic = subtopic.topic, None
+def _mark(request, form, item, set_status):
+    """Store the state the form sent for `item`, then answer the page that posted."""
+    if not form.is_valid():
+        return _invalid(form)
+    status = form.cleaned_data["status"]
+    set_status(request.user, item, status)
+    if not request.htmx:
+        return redirect(f"{_next_url(request)}#{item.anchor}")
+    return _answer(request, item, status)
+
+
+def _answer(request, item, status):
+    """The htmx answer, read back after the write: what the database now holds."""
+    topic = item if isinstance(item, Topic) else item.topic
+    progress = load_progress(topic.section.phase.roadmap, request.user, editable=True)
+    context = {"progress": progress, "status": status, "next_url": _next_url(request)}
+    if isinstance(item, Topic):
+        context["topic"] = context["marked_topic"] = progress.topic(item.pk)
     else:
-        subtopic, topic = None, progress.topic(topic_pk)
-        marked_topic = topic
-    context = {
-        "progress": progress,
-        "subtopic": subtopic,
-        "marked_topic": marked_topic,
-        "topic": topic,
-        "status": status,
-        "next_url": _next_url(request),
-    }
+        context["subtopic"] = progress.subtopic(item.pk)
+        context["topic"] = context["subtopic"].topic
     return TemplateResponse(request, MARKED, context)
 
 
 @require_POST
 @login_required_htmx
 def mark_subtopic(request, pk):
-    subtopic = get_object_or_404(
-        Subtopic.objects.select_related("topic__section__phase__roadmap"), pk=pk
-    )
-    form = SubtopicStatusForm(request.POST)
-    if not form.is_valid():
-        return _invalid(form)
-    status = form.cleaned_data["status"]
-    marking.set_subtopic_status(request.user, subtopic, status)
-    if not request.htmx:
-        return redirect(f"{_next_url(request)}#{subtopic.anchor}")
-    return _marked(request, subtopic.topic.section.phase.roadmap, subtopic_pk=pk, status=status)
+    related = "topic__section__phase__roadmap"
+    subtopic = get_object_or_404(Subtopic.objects.select_related(related), pk=pk)
+    return _mark(request, SubtopicStatusForm(request.POST), subtopic, marking.set_subtopic_status)
 
 
 @require_POST
 @login_required_htmx
 def mark_topic(request, pk):
     topic = get_object_or_404(Topic.objects.select_related("section__phase__roadmap"), pk=pk)
-    form = TopicStatusForm(request.POST)
-    if not form.is_valid():
-        return _invalid(form)
-    status = form.cleaned_data["status"]
-    marking.set_topic_status(request.user, topic, status)
-    if not request.htmx:
-        return redirect(f"{_next_url(request)}#topic-{topic.pk}")
-    return _marked(request, topic.section.phase.roadmap, topic_pk=pk, status=status)
+    return _mark(request, TopicStatusForm(request.POST), topic, marking.set_topic_status)
 
 
 @require_http_methods(["GET", "POST"])

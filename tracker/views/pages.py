@@ -4,9 +4,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from tracker.content.queries import default_roadmap
-from tracker.decorators import login_required_htmx
 from tracker.progress import activity
 from tracker.progress.loader import load_progress
+from tracker.views.decorators import login_required_htmx
 
 PAGE = "tracker/roadmap.html"
 
