@@ -1,5 +1,7 @@
 # Two entry points: `make run` serves the site on SQLite with the roadmap
 # loaded; `make test` runs lint and every test. Both set themselves up.
+# The roadmap is loaded into an empty database only (load_roadmap), so running
+# `make run` again never undoes what staff edited in the admin.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -21,7 +23,7 @@ install: $(VENV)/.installed
 db: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py loaddata ai_engineer_roadmap
+	$(BIN)/python manage.py load_roadmap
 
 run: db
 	$(BIN)/python manage.py runserver $(ADDR)
