@@ -41,6 +41,11 @@ def make_user(username, *, staff=False, password=PASSWORD):
     return user
 
 
+def admin_url(model, action, *args):
+    """The admin's URL of `action` (changelist, add, change…) for a tracker model."""
+    return reverse(f"admin:tracker_{model._meta.model_name}_{action}", args=args)
+
+
 def sign_up(client, username="alan", email="alan@example.com", password=NEW_PASSWORD):
     return client.post(
         reverse("account_signup"),

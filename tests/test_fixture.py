@@ -21,6 +21,7 @@ CONTENT = (
     "tracker.Section",
     "tracker.Topic",
     "tracker.Subtopic",
+    "tracker.Resource",
 )
 
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tracker.content import importer
 from tracker.content.markdown import RoadmapFormatError, parse_roadmap
-from tracker.models import Phase, Progress, Roadmap, Section, Subtopic, Topic
+from tracker.models import Phase, Progress, Resource, Roadmap, Section, Subtopic, Topic
 
 SEED_COPY = Path(settings.BASE_DIR) / "fixtures" / "ai_engineer_roadmap.md"
 CONTENT_AND_PROGRESS = (Roadmap, Phase, Section, Topic, Subtopic, Progress)
@@ -60,7 +60,12 @@ def test_it_imports_every_level_of_the_seed():
     assert Section.objects.count() == 20
     assert Topic.objects.count() == 55
     assert Subtopic.objects.count() == 210
-    assert "Created: Roadmap 1, Phase 6, Section 20, Topic 55, Subtopic 210." in output
+    # The guide beside the seed comes along: at least two resources per study topic.
+    resources = Resource.objects.count()
+    assert resources >= 2 * 51
+    created = "Created: Roadmap 1, Phase 6, Section 20, Topic 55, Subtopic 210"
+    assert f"{created}, Resource {resources}." in output
+    assert "Updated: nothing." in output
 
 
 def test_it_fills_in_the_roadmap_row(imported):

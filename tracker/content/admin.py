@@ -1,14 +1,18 @@
 """The admin staff use to curate the roadmap's content.
 
 Each level edits its children inline, so a curator can walk the tree from a
-roadmap down to its subtopics. List pages show how many children each row
-has; the counts are annotated in one query, never counted per row.
+roadmap down to its subtopics; a topic also edits its guide (explanation, why
+it matters, prerequisites) and its resources. List pages show how many
+children each row has; the counts are annotated in one query, never counted
+per row.
 """
 
+from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 
-from tracker.content.models import Phase, Roadmap, Section, Subtopic, Topic
+from tracker.content.models import Phase, Resource, Roadmap, Section, Subtopic, Topic, http_url
 
 admin.site.site_header = "Roadmap tracker"
 admin.site.site_title = "Roadmap tracker"
@@ -25,20 +29,27 @@ SUBTOPIC_ORDER = (
     "topic__order",
     "order",
 )
+# Resources hang off topics as subtopics do, so they list in the same order.
+RESOURCE_ORDER = SUBTOPIC_ORDER
 
 
 class ChildCountAdmin(admin.ModelAdmin):
     """A list page that shows how many children each row has, counted in its one query.
 
-    Subclasses name the counts they show: {"topic_count": "sections__topics"}.
+    Subclasses name the counts they show: {"topic_count": "sections__topics"},
+    and the estimates they add up: {"total_hours": "subtopics__hours"}.
     """
 
     child_counts = {}
+    child_hours = {}
 
     def get_queryset(self, request):
         # distinct: several counts over one chain of joins would multiply otherwise.
         counts = {name: Count(path, distinct=True) for name, path in self.child_counts.items()}
-        return super().get_queryset(request).annotate(**counts)
+        # A sum cannot be distinct (two items may take as long), so it must run to
+        # the end of the same one chain, where each row is one subtopic.
+        hours = {name: Coalesce(Sum(path), 0) for name, path in self.child_hours.items()}
+        return super().get_queryset(request).annotate(**counts, **hours)
 
     @admin.display(description="Phases", ordering="phase_count")
     def phase_count(self, obj):
@@ -55,6 +66,11 @@ class ChildCountAdmin(admin.ModelAdmin):
     @admin.display(description="Subtopics", ordering="subtopic_count")
     def subtopic_count(self, obj):
         return obj.subtopic_count
+
+    @admin.display(description="Hours", ordering="total_hours")
+    def total_hours(self, obj):
+        # A new object has not been through the annotated queryset: nothing to add up.
+        return getattr(obj, "total_hours", 0)
 
 
 class SectionListFilter(admin.RelatedFieldListFilter):
@@ -94,6 +110,33 @@ class TopicInline(ChildInline):
 
 class SubtopicInline(ChildInline):
     model = Subtopic
+    fields = ["order", "title", "slug", "explanation", "hours"]
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = ["topic", "order", "title", "url", "kind", "is_free"]
+        # The form's own "Enter a valid URL." would otherwise replace the model's
+        # message, which says what is wrong with a javascript: or ftp:// link.
+        error_messages = {"url": {"invalid": http_url.message}}
+
+
+class TopicForm(forms.ModelForm):
+    def clean_prerequisites(self):
+        needed = self.cleaned_data["prerequisites"]
+        if self.instance.pk and any(topic.pk == self.instance.pk for topic in needed):
+            raise forms.ValidationError("A topic cannot be its own prerequisite.")
+        return needed
+
+
+class ResourceInline(ChildInline):
+    """A topic's resources, in the order learners see them. They have no slug."""
+
+    model = Resource
+    form = ResourceForm
+    fields = ["order", "title", "url", "kind", "is_free"]
+    prepopulated_fields = {}
 
 
 @admin.register(Roadmap)
@@ -162,16 +205,30 @@ class SectionAdmin(ChildCountAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(ChildCountAdmin):
-    list_display = ["title", "order", "section_title", "phase", "subtopic_count"]
+    form = TopicForm
+    list_display = ["title", "order", "section_title", "phase", "subtopic_count", "total_hours"]
     list_editable = ["order"]
     list_filter = ["section__phase", ("section", SectionListFilter)]
     list_select_related = ["section__phase"]
     search_fields = ["title", "slug", "description", "section__title"]
     ordering = TOPIC_ORDER
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [SubtopicInline]
+    autocomplete_fields = ["prerequisites"]
+    readonly_fields = ["total_hours"]
+    fieldsets = [
+        (None, {"fields": ["section", "order", "title", "slug", "description"]}),
+        (
+            "Guide",
+            {
+                "fields": ["explanation", "why_it_matters", "prerequisites", "total_hours"],
+                "description": "The estimate is the sum of the subtopics' hours, edited below.",
+            },
+        ),
+    ]
+    inlines = [SubtopicInline, ResourceInline]
 
     child_counts = {"subtopic_count": "subtopics"}
+    child_hours = {"total_hours": "subtopics__hours"}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section":
@@ -190,7 +247,7 @@ class TopicAdmin(ChildCountAdmin):
 
 @admin.register(Subtopic)
 class SubtopicAdmin(admin.ModelAdmin):
-    list_display = ["title", "order", "topic", "section_title", "phase"]
+    list_display = ["title", "order", "hours", "topic", "section_title", "phase"]
     list_editable = ["order"]
     list_filter = ["topic__section__phase", ("topic__section", SectionListFilter)]
     list_select_related = ["topic__section__phase"]
@@ -206,3 +263,14 @@ class SubtopicAdmin(admin.ModelAdmin):
     @admin.display(description="Phase", ordering="topic__section__phase__order")
     def phase(self, obj):
         return obj.topic.section.phase
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    form = ResourceForm
+    list_display = ["title", "kind", "is_free", "topic"]
+    list_filter = ["kind", "is_free"]
+    list_select_related = ["topic"]
+    search_fields = ["title", "url"]
+    ordering = RESOURCE_ORDER
+    autocomplete_fields = ["topic"]

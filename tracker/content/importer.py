@@ -9,14 +9,16 @@ no (parent, slug) unique constraint can trip half-way through.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from django.db import transaction
 from django.utils.text import slugify
 
+from tracker.content.guide import GuideSubtopic, GuideTopic, topic_path
 from tracker.content.markdown import RoadmapFormatError
-from tracker.content.models import Phase, Roadmap, Section, Subtopic, Topic
+from tracker.content.models import Phase, Resource, Roadmap, Section, Subtopic, Topic
 
-MODELS = (Roadmap, Phase, Section, Topic, Subtopic)
+MODELS = (Roadmap, Phase, Section, Topic, Subtopic, Resource)
 
 
 @dataclass
@@ -25,6 +27,8 @@ class ImportSummary:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
+    # Rows this import created: filling in their guide is not an update.
+    new: set = field(default_factory=set)
 
     def __str__(self):
         lines = [f'Imported "{self.roadmap}".']
@@ -34,7 +38,12 @@ class ImportSummary:
         return "\n".join(lines)
 
 
-def import_roadmap(parsed) -> ImportSummary:
+def import_roadmap(parsed, guide=None) -> ImportSummary:
+    """Write `parsed` (and, when given, the guide's {slug path: GuideTopic}) in place.
+
+    With a guide, it is the whole truth about the guide's text: a topic
+    without a file has its explanation, estimates and resources cleared.
+    """
     _check_lengths(parsed)
     summary = ImportSummary()
     with transaction.atomic():
@@ -53,6 +62,7 @@ def import_roadmap(parsed) -> ImportSummary:
             _update(roadmap, values, summary)
         summary.roadmap = roadmap
 
+        topics = {}
         for phase, parsed_phase in _sync(Phase, "roadmap", roadmap, parsed.phases, summary):
             for section, parsed_section in _sync(
                 Section, "phase", phase, parsed_phase.sections, summary
@@ -60,8 +70,87 @@ def import_roadmap(parsed) -> ImportSummary:
                 for topic, parsed_topic in _sync(
                     Topic, "section", section, parsed_section.topics, summary
                 ):
-                    _sync(Subtopic, "topic", topic, parsed_topic.subtopics, summary)
+                    pairs = _sync(Subtopic, "topic", topic, parsed_topic.subtopics, summary)
+                    path = topic_path(phase.slug, section.slug, topic.slug)
+                    topics[path] = (topic, [row for row, _ in pairs])
+        if guide is not None:
+            _apply_guide(topics, guide, summary)
     return summary
+
+
+def _apply_guide(topics, guide, summary):
+    unknown = sorted(set(guide) - set(topics))
+    if unknown:
+        raise RoadmapFormatError(f"guide files for topics not in the roadmap: {', '.join(unknown)}")
+    for path, (topic, subtopics) in topics.items():
+        entry = guide.get(path, GuideTopic())
+        values = {"explanation": entry.explanation, "why_it_matters": entry.why_it_matters}
+        _update(topic, values, summary)
+        _apply_subtopics(path, subtopics, entry.subtopics, summary)
+        _apply_prerequisites(path, topic, entry.prerequisites, topics, summary)
+        _sync_resources(path, topic, entry.resources, summary)
+
+
+def _apply_subtopics(path, rows, entries, summary):
+    by_slug = {entry.slug: entry for entry in entries}
+    unknown = sorted(set(by_slug) - {row.slug for row in rows})
+    if unknown:
+        raise RoadmapFormatError(f"{path}: no subtopics {', '.join(unknown)} in the roadmap")
+    for row in rows:
+        entry = by_slug.get(row.slug, GuideSubtopic(row.slug))
+        _check_length(Subtopic, "explanation", entry.explanation, path)
+        _update(row, {"hours": entry.hours, "explanation": entry.explanation}, summary)
+
+
+def _apply_prerequisites(path, topic, paths, topics, summary):
+    missing = [needed for needed in paths if needed not in topics or needed == path]
+    if missing:
+        raise RoadmapFormatError(f"{path}: unknown prerequisites {', '.join(missing)}")
+    wanted = {topics[needed][0].pk for needed in paths}
+    if wanted != set(topic.prerequisites.values_list("pk", flat=True)):
+        topic.prerequisites.set(wanted)
+        if (Topic, topic.pk) not in summary.new:
+            summary.updated["Topic prerequisites"] += 1
+
+
+def _sync_resources(path, topic, entries, summary):
+    """Resources match by URL within their topic; order follows the file."""
+    unmatched = {row.url: row for row in topic.resources.all()}
+    rows = [unmatched.pop(entry.url, None) for entry in entries]
+    for order, row, entry in zip(_orders(rows, bool(unmatched)), rows, entries, strict=True):
+        for name in ("title", "url"):
+            _check_length(Resource, name, getattr(entry, name), path)
+        values = {"order": order, "title": entry.title, "kind": entry.kind, "is_free": entry.free}
+        if row is None:
+            Resource.objects.create(topic=topic, url=entry.url, **values)
+            summary.created["Resource"] += 1
+        else:
+            _update(row, values, summary)
+    if unmatched:
+        Resource.objects.filter(pk__in=[row.pk for row in unmatched.values()]).delete()
+        summary.deleted["Resource"] += len(unmatched)
+
+
+def _orders(rows, removed):
+    """The order values for `rows` in file order (None for a row still to create).
+
+    When the list is unchanged, its rows keep their own numbers (staff may
+    number 10, 20, 30 in the admin), so importing an export changes nothing;
+    any new, moved or `removed` row renumbers the list 1, 2, 3.
+    """
+    current = [None if row is None else row.order for row in rows]
+    if removed:
+        return list(range(1, len(rows) + 1))
+    if None not in current and all(a < b for a, b in pairwise(current)):
+        return current
+    return list(range(1, len(rows) + 1))
+
+
+def _check_length(model, name, value, path):
+    limit = model._meta.get_field(name).max_length
+    if len(value) > limit:
+        message = f"{path}: a {model._meta.verbose_name} {name} is {len(value)} characters long; "
+        raise RoadmapFormatError(message + f"the limit is {limit}")
 
 
 def _values(model, item, order):
@@ -95,11 +184,13 @@ def _sync(model, parent_field, parent, items, summary):
             summary.deleted[label.rsplit(".", 1)[-1]] += count
 
     pairs = []
-    for position, (row, slug, item) in enumerate(zip(rows, slugs, items, strict=True), start=1):
-        values = _values(model, item, position)
+    orders = _orders(rows, removed=bool(leftover))
+    for order, row, slug, item in zip(orders, rows, slugs, items, strict=True):
+        values = _values(model, item, order)
         if row is None:
             row = model.objects.create(**{parent_field: parent}, slug=slug, **values)
             summary.created[model.__name__] += 1
+            summary.new.add((model, row.pk))
         else:
             _update(row, values, summary)
         pairs.append((row, item))
@@ -112,7 +203,8 @@ def _update(row, values, summary):
         for name in changed:
             setattr(row, name, values[name])
         row.save(update_fields=changed)
-        summary.updated[type(row).__name__] += 1
+        if (type(row), row.pk) not in summary.new:
+            summary.updated[type(row).__name__] += 1
 
 
 def _unique_slugs(titles, model):

@@ -5,7 +5,13 @@ so fixtures dumped with natural keys reload in place and progress rows (which
 point at subtopics by primary key) survive a re-import.
 """
 
+from django.core.validators import URLValidator
 from django.db import models
+
+# Resource links open in the learner's browser: only the web's own schemes.
+http_url = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
 
 
 class RoadmapManager(models.Manager):
@@ -107,6 +113,15 @@ class Topic(models.Model):
     slug = models.SlugField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    explanation = models.TextField(
+        blank=True, help_text="Markdown: what it is, the key idea, how it connects."
+    )
+    why_it_matters = models.TextField(
+        "why it matters", blank=True, help_text="Markdown: why an AI engineer needs it."
+    )
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="needed_by"
+    )
 
     objects = TopicManager()
 
@@ -146,6 +161,10 @@ class Subtopic(models.Model):
     order = models.PositiveIntegerField(default=0)
     slug = models.SlugField()
     title = models.CharField(max_length=200)
+    explanation = models.CharField(max_length=300, blank=True, help_text="One sentence.")
+    hours = models.PositiveSmallIntegerField(
+        default=0, help_text="Estimated hours of study; rolls up to every level."
+    )
 
     objects = SubtopicManager()
 
@@ -167,3 +186,45 @@ class Subtopic(models.Model):
     def anchor(self):
         """The fragment id of this item on the roadmap page."""
         return f"subtopic-{self.pk}"
+
+
+class ResourceManager(models.Manager):
+    def get_by_natural_key(self, roadmap_slug, phase_slug, section_slug, topic_slug, url):
+        topic = Topic.objects.get_by_natural_key(roadmap_slug, phase_slug, section_slug, topic_slug)
+        return self.get(topic=topic, url=url)
+
+
+class Resource(models.Model):
+    """Where to learn a topic: a link of a known kind."""
+
+    class Kind(models.TextChoices):
+        DOCS = "docs", "Official documentation"
+        PAPER = "paper", "Paper"
+        COURSE = "course", "Course"
+        BOOK = "book", "Book"
+        VIDEO = "video", "Video"
+        ARTICLE = "article", "Article"
+        TOOL = "tool", "Tool or repository"
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="resources")
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    url = models.URLField("URL", max_length=500, validators=[http_url])
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    is_free = models.BooleanField("free", default=True)
+
+    objects = ResourceManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "url"], name="unique_resource_url"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.topic.natural_key(), self.url)
+
+    natural_key.dependencies = ["tracker.topic"]

@@ -1,9 +1,9 @@
 """Reading the content tree: which roadmap, and its phases down to subtopics."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 
-from tracker.content.models import Roadmap, Section, Topic
+from tracker.content.models import Resource, Roadmap, Section, Topic
 
 
 def default_roadmap():
@@ -24,3 +24,18 @@ def phases_with_content(roadmap, subtopics):
         Prefetch("sections__topics", queryset=Topic.objects.order_by("order", "id")),
         Prefetch("sections__topics__subtopics", queryset=subtopics.order_by("order", "id")),
     ).order_by("order", "id")
+
+
+def attach_guide(topic):
+    """Load a topic's resources and prerequisites: two queries, however many there are.
+
+    Sets `resource_groups`: [(kind label, [resources])] in the vocabulary's order.
+    """
+    prefetch_related_objects([topic], "resources", "prerequisites")
+    by_kind = {}
+    for resource in topic.resources.all():
+        by_kind.setdefault(resource.kind, []).append(resource)
+    topic.resource_groups = [
+        (kind.label, by_kind[kind.value]) for kind in Resource.Kind if kind.value in by_kind
+    ]
+    return topic

@@ -7,7 +7,7 @@ phase, roadmap) rolls up the same way from its subtopics.
 
 from dataclasses import dataclass
 
-from tracker.progress.status import Status
+from tracker.progress.status import COMPLETE, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +16,9 @@ class Counts:
     learning: int = 0
     skipped: int = 0
     total: int = 0
+    # Estimated hours of study: of every item, and of the complete ones.
+    hours: int = 0
+    hours_completed: int = 0
 
     @classmethod
     def of(cls, statuses):
@@ -32,15 +35,26 @@ class Counts:
         return cls(done, learning, skipped, total)
 
     @classmethod
+    def of_items(cls, items):
+        """Count items that each have a .status and an estimate in .hours."""
+        items = list(items)
+        counts = cls.of(item.status for item in items)
+        hours = sum(item.hours for item in items)
+        completed = sum(item.hours for item in items if item.status in COMPLETE)
+        return cls(counts.done, counts.learning, counts.skipped, counts.total, hours, completed)
+
+    @classmethod
     def sum(cls, parts):
         """Roll the counts of a level's children up into the level's own."""
-        done = learning = skipped = total = 0
+        done = learning = skipped = total = hours = hours_completed = 0
         for part in parts:
             done += part.done
             learning += part.learning
             skipped += part.skipped
             total += part.total
-        return cls(done, learning, skipped, total)
+            hours += part.hours
+            hours_completed += part.hours_completed
+        return cls(done, learning, skipped, total, hours, hours_completed)
 
     @property
     def completed(self):
@@ -53,6 +67,10 @@ class Counts:
         if not self.total:
             return 0
         return self.completed * 100 // self.total
+
+    @property
+    def hours_left(self):
+        return self.hours - self.hours_completed
 
     @property
     def is_complete(self):

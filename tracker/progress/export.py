@@ -10,23 +10,18 @@ Both formats are built from one tracker.progress.loader read, so an export
 costs the same queries whatever the progress.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.text import slugify
 
+from tracker.content.markdown_writer import write_roadmap
 from tracker.progress.counting import Counts
 from tracker.progress.loader import load_progress
 from tracker.progress.status import Status
 
-# Unticked items that are not pending carry their state as a note.
-NOTES = {status: f" *({status.value})*" for status in (Status.LEARNING, Status.SKIPPED)}
-# Characters Markdown would read as markup inside a title or a paragraph.
-_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<])|&(?=#?\w+;)")
-_BLANK_RUNS = re.compile(r"\n{3,}")
-# A paragraph starting with one of these would become a heading, list or quote.
-_BLOCK_START = re.compile(r"^(\d+(?=[.)])|)([#>+=.)-])")
+# Unticked items that are not pending carry their state as a note: *(learning)*.
+NOTED = (Status.LEARNING, Status.SKIPPED)
 
 
 @dataclass
@@ -61,30 +56,18 @@ def summary_line(snap):
 
 
 def to_markdown(snap):
-    roadmap = snap.roadmap
-    lines = [f"# {_inline(roadmap.title)}", ""]
-    lines += _paragraphs(roadmap.intro)
-    lines += [f"*{_inline(summary_line(snap))}*", ""]
-    lines += ["## Table of Contents"]
-    lines += [f"- [{_inline(phase.title)}](#{_anchor(phase.title)})" for phase in snap.phases]
-    for phase in snap.phases:
-        lines += ["", "---", "", f"## {_inline(phase.title)}"]
-        heading = " ".join(part for part in (phase.icon, _inline(phase.tagline)) if part)
-        if heading:
-            lines.append(f"### {heading}")
-        lines.append("")
-        lines += _paragraphs(phase.intro)
-        sections = list(phase.sections.all())
-        synthetic = _is_synthetic(phase, sections)
-        for section in sections:
-            if not synthetic:
-                lines += [f"#### {_inline(section.title)}"]
-            for topic in section.topics.all():
-                lines += _topic(topic)
-    if roadmap.timeline:
-        lines += ["", f"**Timeline**: {_inline(roadmap.timeline)}"]
-    # Each block ends with its own blank line; one is enough between blocks.
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
+    """The roadmap in the seed's shape with the learner's ticks and notes."""
+    return write_roadmap(
+        snap.roadmap,
+        snap.phases,
+        summary=summary_line(snap),
+        topic_checked=lambda topic: topic.counts.is_complete,
+        subtopic_mark=_mark,
+    )
+
+
+def _mark(subtopic):
+    return subtopic.status == Status.DONE, subtopic.status.value if subtopic.status in NOTED else ""
 
 
 def to_json(snap):
@@ -123,44 +106,3 @@ def to_json(snap):
         },
         "items": items,
     }
-
-
-def _topic(topic):
-    box = "[x]" if topic.counts.is_complete else "[ ]"
-    title = f"- {box} **{_inline(topic.title)}**"
-    if topic.description:
-        title += f" — {_inline(topic.description)}"
-    lines = [title]
-    for subtopic in topic.subtopics.all():
-        box = "[x]" if subtopic.status == Status.DONE else "[ ]"
-        note = NOTES.get(subtopic.status, "")
-        lines.append(f"  - {box} {_inline(subtopic.title)}{note}")
-    return [*lines, ""]
-
-
-def _is_synthetic(phase, sections):
-    """The parser names the one section of a phase without #### after its tagline."""
-    return len(sections) == 1 and sections[0].title == (phase.tagline or phase.title)
-
-
-def _paragraphs(text):
-    lines = []
-    for paragraph in text.split("\n\n") if text else []:
-        escaped = _inline(" ".join(paragraph.split()))
-        lines += [_BLOCK_START.sub(_escape_block_start, escaped), ""]
-    return lines
-
-
-def _escape_block_start(match):
-    digits, mark = match.groups()
-    return f"{digits}\\{mark}"
-
-
-def _inline(text):
-    return _INLINE_MARKUP.sub(lambda match: "\\" + match.group(0), text)
-
-
-def _anchor(title):
-    """GitHub's heading anchor, as the seed's table of contents uses."""
-    kept = "".join(char for char in title.lower() if char.isalnum() or char in " -_")
-    return kept.replace(" ", "-")

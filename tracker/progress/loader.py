@@ -55,6 +55,16 @@ class RoadmapProgress:
     def phase(self, slug):
         return _one_or_404((phase for phase in self.phases if phase.slug == slug), "phase")
 
+    def topic_at(self, phase_slug, section_slug, topic_slug):
+        """The topic at a slug path, with its parents' counts on hand."""
+        found = (
+            topic
+            for topic in self.topics()
+            if (topic.slug, topic.section.slug, topic.section.phase.slug)
+            == (topic_slug, section_slug, phase_slug)
+        )
+        return _one_or_404(found, "topic")
+
     def topic(self, pk):
         return _one_or_404((topic for topic in self.topics() if topic.pk == pk), "topic")
 
@@ -120,7 +130,7 @@ def load_progress(roadmap, learner=None, *, editable=False):
                     subtopic.status = Status(
                         getattr(subtopic, "status_value", None) or Status.PENDING
                     )
-                topic.counts = Counts.of(subtopic.status for subtopic in subtopics)
+                topic.counts = Counts.of_items(subtopics)
                 topic_counts.append(topic.counts)
             section.counts = Counts.sum(topic_counts)
             section_counts.append(section.counts)
