@@ -6,6 +6,8 @@ fragment, tracker/components/outline.html#marked, which decides what travels
 with it out of band.
 """
 
+import re
+
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -21,6 +23,9 @@ from tracker.progress.loader import load_progress
 from tracker.views.decorators import login_required_htmx
 
 MARKED = "tracker/components/outline.html#marked"
+# The ids of items shown in a topic's guide start with this (outline.html#item).
+GUIDE_PREFIX = "guide-"
+SAFE_FRAGMENT = re.compile(r"[a-z][a-z0-9-]{0,60}")
 
 
 def _next_url(request):
@@ -45,8 +50,15 @@ def _mark(request, form, item, set_status):
     status = form.cleaned_data["status"]
     set_status(request.user, item, status)
     if not request.htmx:
-        return redirect(f"{_next_url(request)}#{item.anchor}")
+        return redirect(f"{_next_url(request)}#{_anchor(request, item)}")
     return _answer(request, item, status)
+
+
+def _anchor(request, item):
+    """Where on the page to land: the posting page names its own item (a topic's
+    guide prefixes its ids), else the item's id in the outline."""
+    fragment = request.POST.get("next", "").partition("#")[2]
+    return fragment if SAFE_FRAGMENT.fullmatch(fragment) else item.anchor
 
 
 def _answer(request, item, status):
@@ -54,6 +66,9 @@ def _answer(request, item, status):
     topic = item if isinstance(item, Topic) else item.topic
     progress = load_progress(topic.section.phase.roadmap, request.user, editable=True)
     context = {"progress": progress, "status": status, "next_url": _next_url(request)}
+    if (request.htmx.target or "").startswith(GUIDE_PREFIX):
+        # Ticked in a topic's guide (its page, or the roadmap's drawer).
+        context |= {"id_prefix": GUIDE_PREFIX, "explained": True}
     if isinstance(item, Topic):
         context["topic"] = context["marked_topic"] = progress.topic(item.pk)
     else:

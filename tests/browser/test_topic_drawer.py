@@ -1,0 +1,102 @@
+"""A topic's guide in real Chromium: the roadmap's drawer by keyboard, the page without JS."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.browser.helpers import csp_violations, sign_in
+from tests.helpers import make_user
+from tracker.models import Progress, Topic
+
+
+@pytest.fixture
+def transformer(live_roadmap):
+    return Topic.objects.select_related("section__phase").get(title="Transformer Architecture")
+
+
+def topic_path(topic):
+    return f"/topics/{topic.section.phase.slug}/{topic.section.slug}/{topic.slug}/"
+
+
+FOCUS_THE_CONTROL_BEFORE = """link => {
+  const controls = [...document.querySelectorAll("a[href], button, input:not([type=hidden])")]
+    .filter(control => control.offsetParent !== null);
+  controls[controls.indexOf(link) - 1].focus();
+}"""
+
+
+def assert_no_axe_violations(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_drawer_opens_by_keyboard_ticks_in_place_and_closes_with_escape(
+    page, live_roadmap, transformer
+):
+    make_user("ada")
+    sign_in(page, live_roadmap, "ada")
+    page.goto(f"{live_roadmap}/")
+    # Survives only while the document does: no reload, whatever the address bar shows.
+    page.evaluate("window.__sameDocument = true")
+
+    # From the control just before it, Tab reaches the title; Enter opens the guide.
+    link = page.locator(f"#topic-{transformer.pk}-title a")
+    link.evaluate(FOCUS_THE_CONTROL_BEFORE)
+    page.keyboard.press("Tab")
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+
+    drawer = page.locator("#topic-drawer")
+    expect(drawer).to_have_attribute("open", "")
+    expect(page.locator("#guide-title")).to_be_focused()
+    expect(drawer).to_contain_text("Why it matters")
+    expect(drawer.locator('a[href="https://arxiv.org/abs/1706.03762"]')).to_be_visible()
+    assert page.url == f"{live_roadmap}{topic_path(transformer)}"
+    assert_no_axe_violations(page)
+
+    subtopic = transformer.subtopics.first()
+    drawer.locator(f"#guide-tick-{subtopic.pk}").check()
+    expect(page.locator(f"#guide-subtopic-{subtopic.pk}")).to_have_class(re.compile("status-done"))
+    # The outline behind the drawer changed too, out of band.
+    expect(page.locator(f"#tick-{subtopic.pk}")).to_be_checked()
+    expect(page.locator(f"#topic-{transformer.pk}-progress")).to_contain_text("1 done")
+    expect(page.locator("#overall-progress")).to_contain_text("1 done")
+    expect(page.locator("#progress-announcer")).to_contain_text(f"{subtopic.title}: done.")
+
+    page.keyboard.press("Escape")
+    expect(drawer).not_to_have_attribute("open", "")
+    expect(link).to_be_focused()
+    assert page.url == f"{live_roadmap}/"
+    assert page.evaluate("window.__sameDocument") is True
+    assert Progress.objects.get(user__username="ada").status == "done"
+    assert csp_violations(page) == []
+
+
+def test_the_topic_page_works_without_javascript(browser, live_roadmap, transformer):
+    make_user("ada")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_roadmap, "ada")
+    page.goto(f"{live_roadmap}{topic_path(transformer)}")
+    expect(page.locator("h1")).to_have_text("Transformer Architecture")
+
+    subtopic = transformer.subtopics.first()
+    item = page.locator(f"#guide-subtopic-{subtopic.pk}")
+    item.locator(f"#guide-tick-{subtopic.pk}").check()
+    item.get_by_role("button", name=re.compile("^Save")).click()
+    page.wait_for_load_state()
+
+    assert page.url == f"{live_roadmap}{topic_path(transformer)}#guide-subtopic-{subtopic.pk}"
+    expect(page.locator(f"#guide-tick-{subtopic.pk}")).to_be_checked()
+    expect(page.locator(f"#topic-{transformer.pk}-progress")).to_contain_text("1 done")
+    context.close()
+
+
+def test_the_topic_page_has_no_axe_violations(page, live_roadmap, transformer):
+    make_user("ada")
+    sign_in(page, live_roadmap, "ada")
+    page.goto(f"{live_roadmap}{topic_path(transformer)}")
+    assert_no_axe_violations(page)
+    assert csp_violations(page) == []
