@@ -5,7 +5,16 @@ Content (tracker.content.models) is curated by staff; progress
 never the other way round.
 """
 
-from tracker.content.models import Phase, Roadmap, Section, Subtopic, Topic
-from tracker.progress.models import Progress
+from tracker.content.models import Phase, Resource, Roadmap, Section, Subtopic, Topic
+from tracker.progress.models import LearningPlan, Progress
 
-__all__ = ["Phase", "Progress", "Roadmap", "Section", "Subtopic", "Topic"]
+__all__ = [
+    "LearningPlan",
+    "Phase",
+    "Progress",
+    "Resource",
+    "Roadmap",
+    "Section",
+    "Subtopic",
+    "Topic",
+]

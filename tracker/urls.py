@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import data, marks, pages
+from tracker.views import data, marks, pages, plan
 
 app_name = "tracker"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", pages.roadmap, name="roadmap"),
     path("phases/<slug:slug>/", pages.phase_detail, name="phase"),
     path("home/", pages.home, name="home"),
+    path("plan/", plan.edit_plan, name="plan"),
+    path("topics/<slug:phase>/<slug:section>/<slug:topic>/", pages.topic_detail, name="topic"),
     path("progress/subtopics/<int:pk>/", marks.mark_subtopic, name="mark_subtopic"),
     path("progress/topics/<int:pk>/", marks.mark_topic, name="mark_topic"),
     path("progress/reset/", marks.reset_progress, name="reset_progress"),

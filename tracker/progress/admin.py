@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from tracker.progress.models import Progress
+from tracker.progress.models import LearningPlan, Progress
 
 
 @admin.register(Progress)
@@ -22,3 +22,13 @@ class ProgressAdmin(admin.ModelAdmin):
         if obj is not None:
             return ["user", "subtopic", *self.readonly_fields]
         return self.readonly_fields
+
+
+@admin.register(LearningPlan)
+class LearningPlanAdmin(admin.ModelAdmin):
+    """Learners set their own plans; staff may look one up when helping someone."""
+
+    list_display = ["user", "roadmap", "hours_per_week", "start_date"]
+    list_select_related = ["user", "roadmap"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]

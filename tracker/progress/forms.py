@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.formats import date_format
 
 from tracker.content.markdown import RoadmapFormatError, decode_roadmap_bytes, parse_roadmap
 from tracker.content.mojibake import repair
+from tracker.progress.pace import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from tracker.progress.status import Status
 
 RESET_PHRASE = "reset my progress"
@@ -62,3 +64,64 @@ class ProgressImportForm(forms.Form):
             return parse_roadmap(repair(decode_roadmap_bytes(upload.read(MAX_IMPORT_BYTES))))
         except RoadmapFormatError as error:
             raise forms.ValidationError(f"The file cannot be imported: {error}.") from None
+
+
+HOURS_PER_WEEK_RANGE = (
+    f"Enter a whole number of hours from {MIN_HOURS_PER_WEEK} to {MAX_HOURS_PER_WEEK}."
+)
+
+
+class LearningPlanForm(forms.Form):
+    """Hours per week and a start date; the view saves them (tracker.progress.plans)."""
+
+    # A start date this far from today is a typing slip, not a plan.
+    MAX_YEARS_AWAY = 10
+
+    hours_per_week = forms.IntegerField(
+        label="Hours per week",
+        min_value=MIN_HOURS_PER_WEEK,
+        max_value=MAX_HOURS_PER_WEEK,
+        error_messages={
+            "required": "Enter the hours you can give each week.",
+            "invalid": HOURS_PER_WEEK_RANGE,
+            "min_value": HOURS_PER_WEEK_RANGE,
+            "max_value": HOURS_PER_WEEK_RANGE,
+        },
+    )
+    start_date = forms.DateField(
+        label="Start date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date such as 2026-03-01 (year, month, day)."},
+    )
+
+    def __init__(self, *args, plan, today, **kwargs):
+        """`plan` is the learner's tracker.progress.plans.PlanSettings: the
+        help texts name the defaults a learner gets by leaving things be."""
+        self.today = today
+        super().__init__(*args, **kwargs)
+        finishes = (
+            f", which finishes the roadmap’s {plan.total_hours} hours in its {plan.duration}"
+            if plan.target_days
+            else ""
+        )
+        self.fields["hours_per_week"].help_text = (
+            f"From {MIN_HOURS_PER_WEEK} to {MAX_HOURS_PER_WEEK}. "
+            f"The default is {plan.default_hours_per_week}{finishes}."
+        )
+        first_tick = (
+            f", {date_format(plan.first_tick, 'j F Y')}"
+            if plan.first_tick
+            else " (there is none yet, so from today)"
+        )
+        self.fields[
+            "start_date"
+        ].help_text = f"Leave it empty to count from your first tick{first_tick}."
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if start is not None and abs(start.year - self.today.year) > self.MAX_YEARS_AWAY:
+            raise forms.ValidationError(
+                f"Choose a start date within {self.MAX_YEARS_AWAY} years of today."
+            )
+        return start

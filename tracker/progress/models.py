@@ -1,10 +1,12 @@
-"""A learner's state on one subtopic of the roadmap."""
+"""What a learner writes: their state on each subtopic, and their learning plan."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from tracker.content.models import Subtopic
+from tracker.content.models import Roadmap, Subtopic
+from tracker.progress.pace import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from tracker.progress.status import COMPLETE, Status, stored_choices
 
 
@@ -44,3 +46,30 @@ class Progress(models.Model):
         elif self.completed_at is None:
             self.completed_at = timezone.now()
         super().save(*args, **kwargs)
+
+
+class LearningPlan(models.Model):
+    """The hours a week a learner gives a roadmap, and from when.
+
+    No row means the defaults (tracker.progress.plans): the hours per week
+    that finish the roadmap in its own duration, from the learner's first
+    tick. The pace itself is computed on every read, never stored.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_plans"
+    )
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="learning_plans")
+    hours_per_week = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(MIN_HOURS_PER_WEEK), MaxValueValidator(MAX_HOURS_PER_WEEK)]
+    )
+    # Blank: from the learner's first tick.
+    start_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "roadmap"], name="unique_learning_plan"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.roadmap} · {self.hours_per_week} h/week"
