@@ -215,6 +215,10 @@ if env_bool("BEHIND_PROXY", False):
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Serve /bench/bare/, the one-line view `manage.py bench` divides every page's
+# throughput by (roadmap_site/bench.py). The benchmark turns it on; nothing else should.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from roadmap_site import bench
+
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the badge SVG).
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg")),
@@ -11,3 +13,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("tracker.urls")),
 ]
+
+if settings.BENCH_BARE_VIEW:
+    # The baseline `manage.py bench` measures every page against; never on in a deployment.
+    urlpatterns += bench.urlpatterns
