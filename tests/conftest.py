@@ -1,10 +1,33 @@
 """The usual cast of the tests: the real roadmap, learners, staff, a visitor."""
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.helpers import make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, test in a file rather than in memory.
+
+    An in-memory database is one connection that Django shares between the
+    test and every thread of the browser tests' live server, so two requests
+    at once (a page loading both badge images) can trip over each other in
+    SQLite ("bad parameter or other API misuse"). A file gives each thread a
+    connection of its own, as PostgreSQL does. The name is per process, so
+    two runs on one machine never share it.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = Path(tempfile.gettempdir()) / f"roadmap-tests-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.fixture(autouse=True)
