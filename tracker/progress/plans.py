@@ -30,10 +30,6 @@ class PlanSettings:
     target_days: float | None
     is_saved: bool
 
-    @property
-    def hours_are_default(self):
-        return self.hours_per_week == self.default_hours_per_week
-
 
 def learning_plan(progress, today):
     """The plan of `progress`'s learner for its roadmap, in one query.

@@ -24,8 +24,3 @@ COMPLETE = frozenset({Status.DONE, Status.SKIPPED})
 def stored_choices():
     """The model field's choices; a callable, so a new word needs no migration."""
     return [(status.value, status.label) for status in STORED]
-
-
-def word(status):
-    """The word users see for a status value."""
-    return Status(status).label
