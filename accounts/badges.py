@@ -94,11 +94,16 @@ class Badge:
         return (self.value_width - 2 * PADDING) * 10
 
 
+def theme_name(requested):
+    """The theme a request asks for, one of THEMES: anything unknown is light."""
+    return requested if requested in THEMES else "light"
+
+
 def progress_badge(roadmap_title, percent, theme="light"):
     """The badge for `percent` through `roadmap_title`; unknown themes are light."""
     return Badge(
         label=roadmap_title,
         value=f"{percent}%",
-        theme=THEMES.get(theme, THEMES["light"]),
+        theme=THEMES[theme_name(theme)],
         complete=percent >= 100,
     )

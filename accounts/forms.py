@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts import badge_cache
 from accounts.models import Profile
 from accounts.validators import USERNAME_MAX_LENGTH, username_validators
 
@@ -78,6 +79,9 @@ class ProfileSettingsForm(forms.Form):
                 "is_public": self.cleaned_data["visibility"] == "public",
             },
         )
+        # The badge shows the name and exists only while the page is public:
+        # whatever changed, the stored ones under the old and new name go.
+        badge_cache.forget(self.user.get_username(), username)
         self.user.username = username
         return profile
 
