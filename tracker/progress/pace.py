@@ -1,7 +1,9 @@
 """Time and pace: a learner's hours against their plan, and where their pace leads.
 
 Free of Django, like activity.py: it takes hours and dates and returns numbers
-and dates. The words ("ahead by 12 hours", "1 March 2027") are the template's.
+and dates, the dates and figures as the page writes them ("1 March 2027",
+"12.5"), and the chart as SVG markup. The sentences ("ahead by 12 hours") are
+the template's.
 
 The plan: from its start date the learner gives `hours_per_week` to the hours
 still left on that day, so the planned hours done grow in a straight line from
@@ -12,16 +14,25 @@ per week; the projected finish is where that pace takes the hours left.
 An item counts once it is done or skipped, as everywhere on the site: a skip
 takes its hours off what is left, so it moves the projection too.
 
-The chart's geometry is computed here because templates cannot do arithmetic;
-the template only copies coordinates into SVG attributes, which the
-Content-Security-Policy allows where inline styles are not.
+The chart's geometry is computed here because templates cannot do arithmetic,
+and its markup is written here too: copying some thirty coordinates into SVG
+attributes through template tags, each localized as a number, and writing its
+dates with Django's date filter cost more than the rest of the section (issue
+9). Its attributes carry geometry only, as the Content-Security-Policy wants.
+The markup holds only numbers, dates and fixed words, nothing a user typed,
+so it needs no escaping.
 """
 
 import math
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
+
+from tracker.progress.activity import MONTH_NAMES, written_date
 
 # What a learner may plan for: at least an hour a week, at most a full-time job
 # and then some. The model's validators and the form read these.
@@ -54,6 +65,9 @@ TODAY_LABEL_HALF = 16  # half the width of "Today", kept inside the plot box
 # When the projected finish lies far beyond the plan, the chart shows at most
 # this many times the plan's span and the projection runs off its edge.
 MAX_SPAN_FACTOR = 2
+# Projections memoized, as activity.py memoizes calendars: a learner who
+# reloads home without ticking anything gets the same one. Each is some 10 kB.
+MEMO_SIZE = 64
 
 
 class Standing(StrEnum):
@@ -74,8 +88,9 @@ class Standing(StrEnum):
     NO_ESTIMATE = "no-estimate", "no estimate"
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
+class Point(NamedTuple):
+    # A named tuple rather than a frozen dataclass, which is slower to make:
+    # the line of hours done has a point for every day with completions.
     x: float
     y: float
 
@@ -100,6 +115,7 @@ class Chart:
     today_label_x: float
     dates: tuple[Label, ...]  # the first and last day shown
     hours: tuple[Label, ...]  # 0 and the total
+    svg: str = ""  # the chart's <svg> element, with its aria-label
     width: int = WIDTH
     height: int = HEIGHT
     left: int = PLOT_LEFT
@@ -152,6 +168,35 @@ class Pace:
     def starts_later(self):
         return self.start > self.today
 
+    # The figures and dates as the page writes them, as Django's floatformat
+    # and date:"j F Y" would; "" for a date there is none of.
+
+    @property
+    def pace_text(self):
+        """The pace as floatformat:"-1" writes it: "12.5", and "12" for 12.0."""
+        return f"{self.pace_shown:.1f}".removesuffix(".0")
+
+    @property
+    def planned_by_today_text(self):
+        """Whole hours, halves rounded up, as floatformat:"0" writes them."""
+        return str(Decimal(str(self.planned_by_today)).quantize(Decimal(1), ROUND_HALF_UP))
+
+    @property
+    def start_text(self):
+        return written_date(self.start)
+
+    @property
+    def planned_finish_text(self):
+        return written_date(self.planned_finish) if self.planned_finish else ""
+
+    @property
+    def projected_finish_text(self):
+        return written_date(self.projected_finish) if self.projected_finish else ""
+
+    @property
+    def target_finish_text(self):
+        return written_date(self.target_finish) if self.target_finish else ""
+
 
 def parse_duration(text):
     """Days in a duration such as "6 months" or "1 year"; None if it names none.
@@ -185,8 +230,14 @@ def project(*, total_hours, completions, hours_per_week, start, today, target_da
     `completions` are (date, hours) pairs, one per item done or skipped, dated
     the day (in the site's time zone) it was completed; a date after `today`
     (a clock ahead of the database's) counts as today. `hours_per_week` is at
-    least 1. `target_days` is the roadmap's duration, or None.
+    least 1. `target_days` is the roadmap's duration, or None. Equal inputs
+    give the same (immutable) Pace, from a memo.
     """
+    return _project(total_hours, tuple(completions), hours_per_week, start, today, target_days)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _project(total_hours, completions, hours_per_week, start, today, target_days):
     hours_by_day = _hours_by_day(completions, today)
     hours_done = min(sum(hours_by_day.values()), total_hours)
     hours_left = total_hours - hours_done
@@ -225,7 +276,8 @@ def project(*, total_hours, completions, hours_per_week, start, today, target_da
     )
     if total_hours == 0:
         return pace
-    return replace(pace, status=_status(pace, gap), chart=_chart(pace, hours_by_day))
+    pace = replace(pace, status=_status(pace, gap))
+    return replace(pace, chart=_chart(pace, hours_by_day))
 
 
 def _hours_by_day(completions, today):
@@ -289,26 +341,29 @@ def _chart(pace, hours_by_day):
     if last <= first:
         last = first + timedelta(days=1)
     span = (last - first).days
+    across = PLOT_RIGHT - PLOT_LEFT
+    up = PLOT_BOTTOM - PLOT_TOP
+    total = pace.total_hours
 
+    # Coordinates to a tenth of a unit, finer than a pixel. round(v * 10) / 10
+    # rather than round(v, 1), which takes twice as long: there is an x and a
+    # y for every day with completions.
     def x(day):
         day = min(max(day, first), last)
-        return round(PLOT_LEFT + (day - first).days * (PLOT_RIGHT - PLOT_LEFT) / span, 1)
+        return round((PLOT_LEFT + (day - first).days * across / span) * 10) / 10
 
     def y(hours):
-        hours = min(max(hours, 0), pace.total_hours)
-        return round(PLOT_BOTTOM - hours * (PLOT_BOTTOM - PLOT_TOP) / pace.total_hours, 1)
+        hours = min(max(hours, 0), total)
+        return round((PLOT_BOTTOM - hours * up / total) * 10) / 10
 
     # The plan ends off the calendar only for absurd inputs; draw it to the edge.
     plan_end = pace.planned_finish or last
-    plan = (
-        Point(x(pace.start), y(pace.hours_before_start)),
-        Point(x(plan_end), y(pace.total_hours)),
-    )
+    plan = (Point(x(pace.start), y(pace.hours_before_start)), Point(x(plan_end), y(total)))
 
     actual = [Point(x(first), y(0))]
     done = 0
-    for day in sorted(hours_by_day):
-        done += hours_by_day[day]
+    for day, hours in sorted(hours_by_day.items()):
+        done += hours
         actual.append(Point(x(day), y(done)))
     if actual[-1].x != x(pace.today):
         actual.append(Point(x(pace.today), y(pace.hours_done)))
@@ -321,7 +376,7 @@ def _chart(pace, hours_by_day):
 
     today_x = x(pace.today)
     label_x = min(max(today_x, PLOT_LEFT + TODAY_LABEL_HALF), PLOT_RIGHT - TODAY_LABEL_HALF)
-    return Chart(
+    chart = Chart(
         plan=plan,
         actual=tuple(actual),
         projection=projection,
@@ -330,6 +385,55 @@ def _chart(pace, hours_by_day):
         dates=(Label(first, PLOT_LEFT, DATE_BASELINE), Label(last, PLOT_RIGHT, DATE_BASELINE)),
         hours=(
             Label(0, PLOT_LEFT - 6, PLOT_BOTTOM + HOURS_NUDGE),
-            Label(pace.total_hours, PLOT_LEFT - 6, PLOT_TOP + HOURS_NUDGE),
+            Label(total, PLOT_LEFT - 6, PLOT_TOP + HOURS_NUDGE),
         ),
     )
+    return replace(chart, svg=_chart_svg(pace, chart))
+
+
+def _chart_svg(pace, chart):
+    """The chart's <svg>: its aria-label says in short what the lines show."""
+    label = (
+        f"Chart of hours done against your plan: planned {pace.total_hours} hours by"
+        f" {pace.planned_finish_text}; {pace.hours_done} done by today, {pace.status.label}."
+    )
+    plan_from, plan_to = chart.plan
+    start, end = chart.dates
+    hours = "".join(
+        f'<text class="pace-label pace-label-hours" x="{hour.x}" y="{hour.y}">{hour.value} h</text>'
+        for hour in chart.hours
+    )
+    projection = ""
+    if chart.projection:
+        ahead_from, ahead_to = chart.projection
+        projection = (
+            f'<line class="pace-projection" x1="{ahead_from.x}" y1="{ahead_from.y}"'
+            f' x2="{ahead_to.x}" y2="{ahead_to.y}"/>\n'
+        )
+    return (
+        f'<svg class="pace-chart" role="img" aria-label="{label}" viewBox="0 0 {WIDTH} {HEIGHT}"'
+        f' width="{WIDTH}" height="{HEIGHT}" xmlns="http://www.w3.org/2000/svg">\n'
+        f'<line class="pace-axis" x1="{PLOT_LEFT}" y1="{PLOT_BOTTOM}" x2="{PLOT_RIGHT}"'
+        f' y2="{PLOT_BOTTOM}"/>\n'
+        f'<line class="pace-grid" x1="{PLOT_LEFT}" y1="{PLOT_TOP}" x2="{PLOT_RIGHT}"'
+        f' y2="{PLOT_TOP}"/>\n'
+        f"{hours}\n"
+        f'<text class="pace-label pace-label-start" x="{start.x}" y="{start.y}">'
+        f"{_short_month_and_year(start.value)}</text>"
+        f'<text class="pace-label pace-label-end" x="{end.x}" y="{end.y}">'
+        f"{_short_month_and_year(end.value)}</text>\n"
+        f'<line class="pace-today" x1="{chart.today_x}" y1="{PLOT_TOP}" x2="{chart.today_x}"'
+        f' y2="{PLOT_BOTTOM}"/>\n'
+        f'<text class="pace-label pace-label-today" x="{chart.today_label_x}"'
+        f' y="{TODAY_BASELINE}">Today</text>\n'
+        f'<line class="pace-plan" x1="{plan_from.x}" y1="{plan_from.y}" x2="{plan_to.x}"'
+        f' y2="{plan_to.y}"/>\n'
+        f"{projection}"
+        f'<polyline class="pace-actual" points="{chart.actual_points}"/>\n'
+        "</svg>"
+    )
+
+
+def _short_month_and_year(day):
+    """ "Mar 2026", as date:"M Y" writes it."""
+    return f"{MONTH_NAMES[day.month - 1][:3]} {day.year}"
