@@ -54,6 +54,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what the views answer, so it sits above every middleware that
+    # reads or writes a body, and below whitenoise, whose static files are
+    # compressed once at collectstatic and never pass through it (README:
+    # "Compression").
+    "roadmap_site.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -84,12 +89,23 @@ TEMPLATES = [
     },
 ]
 
+# Connection health checks are off unless DB_CONN_HEALTH_CHECKS is set. On,
+# the first query of every request on a reused connection is preceded by an
+# unlogged SELECT 1 (is_usable(): a round trip on PostgreSQL, ~70 µs on
+# loopback, about a fifth of the benchmark's bare request; free on SQLite).
+# All it saves is one request: off, a connection the server dropped fails the
+# query that finds out, that request errors, Django closes the connection as
+# the request ends (close_if_unusable_or_obsolete sees errors_occurred) and
+# the next one reconnects. No connection outlives DB_CONN_MAX_AGE anyway (an
+# older one is closed as the next request starts, before any query), so only
+# a drop within that window costs each worker a request: a database restart,
+# a failover, or a proxy that cuts idle connections sooner; turn them on there.
 DATABASES = {
     "default": env_database(
         "DATABASE_URL",
         f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -112,6 +128,11 @@ else:
             "LOCATION": "django_cache",
         }
     }
+# Sessions read from the cache and written through to the database, so a
+# cache restart signs nobody out. Every signed-in request reads its session:
+# from Redis that is a round trip, and even from the database cache it is a
+# plain SELECT that costs half of the session table's ORM query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

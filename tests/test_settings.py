@@ -7,7 +7,10 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
 ROOT = settings.BASE_DIR
@@ -49,6 +52,7 @@ def test_development_defaults_need_no_environment():
     [
         ({"DEBUG": "maybe"}, "DEBUG must be true or false, not 'maybe'"),
         ({"DB_CONN_MAX_AGE": "soon"}, "DB_CONN_MAX_AGE must be a whole number"),
+        ({"DB_CONN_HEALTH_CHECKS": "sometimes"}, "DB_CONN_HEALTH_CHECKS must be true or false"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL is not a usable database URL"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with redis://"),
         ({"DEBUG": "false"}, "SECRET_KEY must be set"),
@@ -107,3 +111,28 @@ def test_production_static_files_collect_with_hashed_names(tmp_path):
     # whitenoise serves the hashed copies, compressed alongside.
     assert (tmp_path / hashed).exists()
     assert (tmp_path / f"{hashed}.gz").exists()
+
+
+def settings_value(expression, **env):
+    result = manage(
+        "shell", "-c", f"from django.conf import settings as s; print({expression})", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-1]
+
+
+def test_a_signed_in_request_reads_its_session_from_the_cache(learner_client, roadmap):
+    learner_client.get("/")  # the session is now in the cache as well
+    with CaptureQueriesContext(connection) as queries:
+        assert learner_client.get("/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"]]
+    # ...and written through to the database, so losing the cache signs nobody out.
+    cache.clear()
+    assert learner_client.get("/home/").status_code == 200
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "False"), ("true", "True")])
+def test_connection_health_checks_are_off_unless_asked_for(value, expected):
+    env = {} if value is None else {"DB_CONN_HEALTH_CHECKS": value}
+
+    assert settings_value("s.DATABASES['default']['CONN_HEALTH_CHECKS']", **env) == expected

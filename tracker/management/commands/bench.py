@@ -39,12 +39,12 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 from io import StringIO
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
@@ -354,7 +354,10 @@ class Command(BaseCommand):
     def remove_cast(self, prefix):
         # Cascades to their progress, plans and profiles.
         get_user_model().objects.filter(username__startswith=prefix).delete()
-        Session.objects.filter(session_key__in=self.sessions).delete()
+        # Through the session store, so cached copies (the cached_db engine) go too.
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        for key in self.sessions:
+            store(key).delete()
         self.say(f"Removed the learners {prefix}* and their sessions.")
 
     def count_queries(self, endpoints, clients):
