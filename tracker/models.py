@@ -5,10 +5,19 @@ Content (tracker.content.models) is curated by staff; progress
 never the other way round.
 """
 
-from tracker.content.models import Phase, Resource, Roadmap, Section, Subtopic, Topic
+from tracker.content.models import (
+    ContentVersion,
+    Phase,
+    Resource,
+    Roadmap,
+    Section,
+    Subtopic,
+    Topic,
+)
 from tracker.progress.models import LearningPlan, Progress
 
 __all__ = [
+    "ContentVersion",
     "LearningPlan",
     "Phase",
     "Progress",

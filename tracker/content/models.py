@@ -228,3 +228,20 @@ class Resource(models.Model):
         return (*self.topic.natural_key(), self.url)
 
     natural_key.dependencies = ["tracker.topic"]
+
+
+class ContentVersion(models.Model):
+    """One row whose token changes with every change to any content.
+
+    Pages keep what they derive from the content (the tree, rendered pieces of
+    the outline) in each process's memory under this token; reading the token
+    is one small query, so an edit in one process is seen by every other at
+    once. The token is random rather than a counter so that a database
+    restored, flushed or rolled back can never bring back a token that some
+    process still holds for other content.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token

@@ -32,10 +32,13 @@ def attach_guide(topic):
     Sets `resource_groups`: [(kind label, [resources])] in the vocabulary's order.
     """
     prefetch_related_objects([topic], "resources", "prerequisites")
+    topic.resource_groups = group_resources(topic)
+    return topic
+
+
+def group_resources(topic):
+    """[(kind label, [resources])] of a topic with resources loaded, in the vocabulary's order."""
     by_kind = {}
     for resource in topic.resources.all():
         by_kind.setdefault(resource.kind, []).append(resource)
-    topic.resource_groups = [
-        (kind.label, by_kind[kind.value]) for kind in Resource.Kind if kind.value in by_kind
-    ]
-    return topic
+    return [(kind.label, by_kind[kind.value]) for kind in Resource.Kind if kind.value in by_kind]
