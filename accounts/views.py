@@ -9,13 +9,12 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import badges, profiles
+from accounts import badge_cache, badges, profiles
 from accounts.forms import USERNAME_TAKEN, DeleteAccountForm, ProfileSettingsForm
 from tracker.content.queries import default_roadmap
-from tracker.progress import activity
+from tracker.content.tree import default_tree
+from tracker.progress import activity, stamping
 from tracker.progress.loader import load_progress, overall_counts
-
-BADGE_MAX_AGE = 300  # seconds: a change of progress or visibility shows within minutes
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +44,7 @@ def public_page(request, username):
     if learner is None:
         raise Http404("No public progress page here.")
     # Read-only even for the owner: the page shows what everyone else sees.
-    progress = load_progress(default_roadmap(), learner)
+    progress = load_progress(default_tree(), learner, times=True)
     context = {
         "learner": learner,
         "profile": profiles.profile_of(learner),
@@ -55,29 +54,41 @@ def public_page(request, username):
         "activity": activity.build(progress.completion_days(), timezone.localdate()),
         **profiles.share_links(request, username),
     }
-    return render(request, "accounts/public_page.html", context)
+    pieces = {
+        "outline": stamping.outline(progress),
+        "phases_summary": stamping.phases_summary(progress),
+    }
+    return stamping.page(request, "accounts/public_page.html", context, **pieces)
 
 
 @require_safe
 def badge(request, username):
-    # Never touches request.user: one query for the learner, one for the
-    # roadmap, one for the progress, and no session lookup.
+    # Never touches request.user, so no session lookup: a stored badge costs
+    # one cache lookup, a fresh one three queries more and a cache write.
+    theme = badges.theme_name(request.GET.get("theme"))
+    svg = badge_cache.get(username, theme)
+    if svg is None:
+        svg = _render_badge(username, theme)
+        badge_cache.store(username, theme, svg)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=badge_cache.BADGE_MAX_AGE)
+    return response
+
+
+def _render_badge(username, theme):
+    # One query for the learner, one for the roadmap, one for the progress.
     learner = profiles.public_learner(username)
     if learner is None:
+        # Not stored: a page made public shows its badge at once.
         raise Http404("No public progress page here.")
     roadmap = default_roadmap()
     percent = overall_counts(roadmap, learner).percent
     context = {
-        "badge": badges.progress_badge(roadmap.title, percent, request.GET.get("theme", "light")),
+        "badge": badges.progress_badge(roadmap.title, percent, theme),
         "name": profiles.profile_of(learner).name,
         "roadmap": roadmap,
     }
-    response = HttpResponse(
-        render_to_string("accounts/badge.svg", context),
-        content_type="image/svg+xml; charset=utf-8",
-    )
-    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
-    return response
+    return render_to_string("accounts/badge.svg", context).encode()
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,6 +99,7 @@ def delete_account(request):
         with transaction.atomic():
             # Cascades to the learner's progress, profile and e-mail addresses.
             request.user.delete()
+            badge_cache.forget(request.user.get_username())
         logout(request)
         messages.success(request, "Your account and all your progress have been deleted.")
         return redirect("tracker:roadmap")

@@ -61,10 +61,17 @@ def _fresh_cache(request, django_db_blocker):
 
 @pytest.fixture
 def roadmap(db):
-    """The real seed's content, loaded from the committed fixture."""
+    """The real seed's content, loaded from the committed fixture.
+
+    Its tree is read into this process's memory at once, as the first
+    request after a content change would: query budgets measure the pages
+    every later request serves (tests/test_content_cache.py measures the read).
+    """
+    from tracker.content.tree import default_tree
     from tracker.models import Roadmap
 
     call_command("loaddata", "ai_engineer_roadmap", verbosity=0)
+    default_tree()
     return Roadmap.objects.get()
 
 
@@ -93,3 +100,19 @@ def learner_client(client, learner):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def memory_cache(settings):
+    """The default cache in this process's memory instead of the database: a
+    query budget then counts the view's own queries and not the cache's."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tests",
+        }
+    }
+    # A memory cache outlives the settings that named it: start and end empty.
+    cache.clear()
+    yield cache
+    cache.clear()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.helpers import description_list, element_by_id, find_all, find_one
+from tracker.content.tree import default_tree
 from tracker.models import Progress, Subtopic
 from tracker.progress import activity
 from tracker.progress.loader import load_progress
@@ -169,7 +170,7 @@ def test_completion_days_come_from_the_loaded_progress_without_a_query(
     Progress.objects.create(
         user=learner, subtopic=Subtopic.objects.order_by("-id").first(), status="learning"
     )
-    progress = load_progress(roadmap, learner)
+    progress = load_progress(default_tree(), learner, times=True)
     with django_assert_num_queries(0):
         days = progress.completion_days()
     assert days == [(today - timedelta(days=3), 1), (today, 2)]
@@ -193,7 +194,7 @@ def test_completion_days_are_the_sites_calendar_days(settings, learner, roadmap,
             Progress(user=learner, subtopic=second, status="done", completed_at=at[1]),
         ]
     )
-    assert load_progress(roadmap, learner).completion_days() == expected
+    assert load_progress(default_tree(), learner, times=True).completion_days() == expected
 
 
 def test_a_skip_is_not_a_completion_in_the_calendar_or_the_streaks(

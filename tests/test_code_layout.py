@@ -45,7 +45,7 @@ def test_progress_reads_content_but_not_views_or_accounts():
 
 
 def test_accounts_reads_progress_only_through_the_public_loader():
-    allowed = ("tracker.progress.loader", "tracker.progress.activity")
+    allowed = ("tracker.progress.loader", "tracker.progress.activity", "tracker.progress.stamping")
     reads = {
         path: [name for name in names if name.startswith("tracker.progress")]
         for path, names in imported_modules("accounts").items()

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from tracker.content.markdown import parse_roadmap, read_roadmap_file
 from tracker.content.mojibake import repair
+from tracker.content.tree import default_tree
 from tracker.models import Phase, Progress, Roadmap, Subtopic
 from tracker.progress import export as progress_export
 from tracker.progress.counting import Counts
@@ -186,7 +187,7 @@ def test_titles_with_markdown_characters_survive_the_round_trip(learner, roadmap
     Roadmap.objects.update(intro="- not a list")
     roadmap.refresh_from_db()
 
-    text = progress_export.to_markdown(progress_export.snapshot(learner, roadmap))
+    text = progress_export.to_markdown(progress_export.snapshot(learner, default_tree()))
     parsed = parse_roadmap(text)
 
     titles = [s.title for s in parsed.phases[0].sections[0].topics[1].subtopics]

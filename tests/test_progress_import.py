@@ -394,7 +394,8 @@ def test_applying_costs_a_bounded_number_of_queries(cycle, learner_client, learn
         learner_client.post(CONFIRM, {"token": token_in(large)})
 
     assert Progress.objects.filter(user=learner).count() == 210 - 70 * cycle.count(None)
-    assert len(many) <= 20
+    # The session is written through to the cache as well as the database.
+    assert len(many) <= 21
     assert len(many) <= len(few) + 4
 
 

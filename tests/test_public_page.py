@@ -89,7 +89,7 @@ def test_it_shows_overall_and_per_phase_bars_and_counts(client, learner, roadmap
     assert "210 total" in overall.text
     phase = roadmap.phases.order_by("order").first()
     counter = element_by_id(html, f"phase-{phase.pk}-progress")
-    assert (counter.tag, counter.classes) == ("div", {"progress-phase"})
+    assert (counter.tag, counter.classes) == ("div", {"progress-phase", "meter"})
     assert "hx-swap-oob" not in counter.attrs
     summary = find_one(html, "section", aria_labelledby="phases-title")
     assert len(summary.find_all("progress")) == 6

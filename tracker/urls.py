@@ -10,6 +10,7 @@ urlpatterns = [
     path("home/", pages.home, name="home"),
     path("plan/", plan.edit_plan, name="plan"),
     path("topics/<slug:phase>/<slug:section>/<slug:topic>/", pages.topic_detail, name="topic"),
+    path("progress/", marks.mark, name="mark"),
     path("progress/subtopics/<int:pk>/", marks.mark_subtopic, name="mark_subtopic"),
     path("progress/topics/<int:pk>/", marks.mark_topic, name="mark_topic"),
     path("progress/reset/", marks.reset_progress, name="reset_progress"),

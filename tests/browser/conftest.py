@@ -57,6 +57,15 @@ def context(context):
 
 
 @pytest.fixture
+def page_without_javascript(browser):
+    """A page whose scripts never run: what the site must still do with plain forms."""
+    context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def live_roadmap(transactional_db, live_server):
     call_command("loaddata", "ai_engineer_roadmap", verbosity=0)
     return live_server.url

@@ -71,15 +71,22 @@ def test_mark_a_whole_topic_done_and_learning_and_skip(page, live_roadmap):
     for subtopic in topic.subtopics.all():
         expect(page.locator(f"#tick-{subtopic.pk}")).to_be_checked()
     expect(page.locator("#overall-progress")).to_contain_text("4 done")
+    expect(page.locator("#progress-announcer")).to_contain_text(f"All of {topic.title}: done.")
+    # The whole topic was swapped; focus is on the new copy of the button pressed.
+    expect(page.locator(f"#topic-{topic.pk}-all-done")).to_be_focused()
 
     learning = Subtopic.objects.get(title="Bayes' theorem")
     page.click(f"#learning-{learning.pk}")
     expect(page.locator(f"#learning-{learning.pk}")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#overall-progress")).to_contain_text("3 done · 1 learning")
+    expect(page.locator(f"#learning-{learning.pk}")).to_be_focused()
     skipped = Subtopic.objects.get(title="Random variables")
     page.click(f"#skip-{skipped.pk}")
-    expect(page.locator(f"#skip-{skipped.pk}")).to_have_attribute("aria-pressed", "true")
+    skip = page.locator(f"#skip-{skipped.pk}")
+    expect(skip).to_have_attribute("aria-pressed", "true")
+    expect(skip).to_have_accessible_name("Skipped: Random variables")
     expect(page.locator("#overall-progress")).to_contain_text("1 skipped")
+    expect(skip).to_be_focused()
     assert page.evaluate("window.__sameDocument") is True
     assert csp_violations(page) == []
 
@@ -98,20 +105,112 @@ def test_the_keyboard_alone_ticks_an_item(page, live_roadmap):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
 
+    # Tab moves on to the item's Learning button; Enter presses it, focus stays.
+    page.keyboard.press("Tab")
+    learning = page.locator(f"#learning-{subtopic.pk}")
+    expect(learning).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(learning).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#overall-progress")).to_contain_text("0 done · 1 learning")
+    expect(learning).to_be_focused()
+    # Space presses it again: back to not started.
+    page.keyboard.press("Space")
+    expect(learning).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#overall-progress")).to_contain_text("0 done · 0 learning")
+    expect(learning).to_be_focused()
+    assert csp_violations(page) == []
 
-def test_ticking_works_with_javascript_off(browser, live_roadmap):
+
+def record_posts(page):
+    """The URLs the page posts to from now on, in order."""
+    posts = []
+
+    def record(request):
+        if request.method == "POST":
+            posts.append(request.url)
+
+    page.on("request", record)
+    return posts
+
+
+def first_item(page):
+    """The first item of the page: what Enter would press were it to submit the outline's form."""
+    item = page.locator("li.subtopic").first
+    return item, item.locator("button[id^=learning-]")
+
+
+def test_enter_in_a_checkbox_changes_nothing(page, live_roadmap):
     make_user("ada", password=PASSWORD)
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
     sign_in(page, live_roadmap, "ada")
     page.goto(f"{live_roadmap}/")
-    subtopic = Subtopic.objects.get(title="Chain rule")
-    item = page.locator(f"#subtopic-{subtopic.pk}")
-    item.locator("input[type=checkbox]").check()
-    item.get_by_role("button", name=re.compile("^Save")).click()
+    page.evaluate("window.__sameDocument = true")
+    subtopic = Subtopic.objects.get(title="Gradients and Jacobians")
+    first, first_learning = first_item(page)
+    posts = record_posts(page)
+
+    page.focus(f"#tick-{subtopic.pk}")
+    page.keyboard.press("Enter")
+    # Space then ticks it: by the time its answer is in, anything Enter sent was sent too.
+    page.keyboard.press("Space")
+    expect(page.locator(f"#subtopic-{subtopic.pk}")).to_have_class(re.compile("status-done"))
+    expect(page.locator("#overall-progress")).to_contain_text("1 done · 0 learning")
+
+    expect(first).to_have_class(re.compile("status-pending"))
+    expect(first_learning).to_have_attribute("aria-pressed", "false")
+    assert len(posts) == 1
+    assert list(Progress.objects.values_list("subtopic__title", "status")) == [
+        ("Gradients and Jacobians", "done")
+    ]
+    assert page.evaluate("window.__sameDocument") is True
+    expect(page.locator(f"#tick-{subtopic.pk}")).to_be_focused()
+
+
+def test_enter_in_a_checkbox_changes_nothing_with_javascript_off(
+    page_without_javascript, live_roadmap
+):
+    page = page_without_javascript
+    make_user("ada", password=PASSWORD)
+    sign_in(page, live_roadmap, "ada")
+    page.goto(f"{live_roadmap}/")
+    subtopic = Subtopic.objects.select_related("topic").get(title="Gradients and Jacobians")
+    first, first_learning = first_item(page)
+    posts = record_posts(page)
+
+    page.focus(f"#tick-{subtopic.pk}")
+    page.keyboard.press("Enter")
+    # Enter presses the form's hidden "stay" button: the page comes back, nothing written.
     page.wait_for_load_state()
-    assert page.url.endswith(f"/#subtopic-{subtopic.pk}")
+    assert len(posts) == 1
+    assert not Progress.objects.exists()
+    expect(first).to_have_class(re.compile("status-pending"))
+    expect(first_learning).to_have_attribute("aria-pressed", "false")
+
+    page.check(f"#tick-{subtopic.pk}")
+    page.get_by_role("button", name=f"Save ticks: {subtopic.topic.title}").click()
+    page.wait_for_load_state()
     expect(page.locator(f"#tick-{subtopic.pk}")).to_be_checked()
+    assert list(Progress.objects.values_list("subtopic__title", "status")) == [
+        ("Gradients and Jacobians", "done")
+    ]
+
+
+def test_ticking_works_with_javascript_off(page_without_javascript, live_roadmap):
+    page = page_without_javascript
+    make_user("ada", password=PASSWORD)
+    sign_in(page, live_roadmap, "ada")
+    page.goto(f"{live_roadmap}/")
+    subtopic = Subtopic.objects.select_related("topic").get(title="Chain rule")
+    topic = subtopic.topic
+    page.check(f"#tick-{subtopic.pk}")
+    page.get_by_role("button", name=f"Save ticks: {topic.title}").click()
+    page.wait_for_load_state()
+    # Back on the roadmap, at the topic whose ticks were saved.
+    assert page.url == f"{live_roadmap}/#topic-{topic.pk}"
+    expect(page.locator(":target")).to_have_id(f"topic-{topic.pk}")
+    expect(page.locator(f"#tick-{subtopic.pk}")).to_be_checked()
+    expect(page.locator(f"#subtopic-{subtopic.pk}")).to_have_class(re.compile("status-done"))
+    expect(page.locator(f"#topic-{topic.pk}-progress")).to_contain_text("25%")
+    expect(page.locator(f"#topic-{topic.pk}-progress")).to_contain_text("1 done")
     expect(page.locator("#overall-progress")).to_contain_text("1 done")
 
     topic = Topic.objects.get(title="Optimization")
@@ -119,4 +218,50 @@ def test_ticking_works_with_javascript_off(browser, live_roadmap):
     page.wait_for_load_state()
     expect(page.locator(f"#topic-{topic.pk}-progress")).to_contain_text("100%")
     expect(page.locator("#overall-progress")).to_contain_text("5 done")
-    context.close()
+
+
+def test_saving_ticks_without_javascript_undoes_a_done_item_and_keeps_learning(
+    page_without_javascript, live_roadmap
+):
+    page = page_without_javascript
+    ada = make_user("ada", password=PASSWORD)
+    done = Subtopic.objects.select_related("topic").get(title="Chain rule")
+    learning = Subtopic.objects.get(title="Derivatives and partial derivatives")
+    Progress.objects.create(user=ada, subtopic=done, status=Progress.Status.DONE)
+    Progress.objects.create(user=ada, subtopic=learning, status=Progress.Status.LEARNING)
+    sign_in(page, live_roadmap, "ada")
+    page.goto(f"{live_roadmap}/")
+
+    page.uncheck(f"#tick-{done.pk}")
+    page.get_by_role("button", name=f"Save ticks: {done.topic.title}").click()
+    page.wait_for_load_state()
+
+    expect(page.locator(f"#tick-{done.pk}")).not_to_be_checked()
+    expect(page.locator(f"#subtopic-{done.pk}")).to_have_class(re.compile("status-pending"))
+    expect(page.locator(f"#learning-{learning.pk}")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#overall-progress")).to_contain_text("0 done · 1 learning")
+
+
+def test_the_learning_button_works_with_javascript_off(page_without_javascript, live_roadmap):
+    page = page_without_javascript
+    make_user("ada", password=PASSWORD)
+    sign_in(page, live_roadmap, "ada")
+    page.goto(f"{live_roadmap}/")
+    subtopic = Subtopic.objects.get(title="Bayes' theorem")
+    learning = page.locator(f"#learning-{subtopic.pk}")
+
+    page.get_by_role("button", name="Learning: Bayes' theorem").click()
+    page.wait_for_load_state()
+    # The page comes back at the item, showing it as being learnt.
+    assert page.url == f"{live_roadmap}/#subtopic-{subtopic.pk}"
+    expect(page.locator(":target")).to_have_id(f"subtopic-{subtopic.pk}")
+    expect(learning).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(f"#subtopic-{subtopic.pk}")).to_have_class(re.compile("status-learning"))
+    expect(page.locator("#overall-progress")).to_contain_text("0 done · 1 learning")
+    assert Progress.objects.get(subtopic=subtopic).status == "learning"
+
+    # Pressed again, it is undone.
+    learning.click()
+    page.wait_for_load_state()
+    expect(learning).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#overall-progress")).to_contain_text("0 done · 0 learning")

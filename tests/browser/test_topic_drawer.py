@@ -64,6 +64,7 @@ def test_the_drawer_opens_by_keyboard_ticks_in_place_and_closes_with_escape(
     expect(page.locator(f"#topic-{transformer.pk}-progress")).to_contain_text("1 done")
     expect(page.locator("#overall-progress")).to_contain_text("1 done")
     expect(page.locator("#progress-announcer")).to_contain_text(f"{subtopic.title}: done.")
+    expect(page.locator(f"#guide-tick-{subtopic.pk}")).to_be_focused()
 
     page.keyboard.press("Escape")
     expect(drawer).not_to_have_attribute("open", "")
@@ -74,24 +75,43 @@ def test_the_drawer_opens_by_keyboard_ticks_in_place_and_closes_with_escape(
     assert csp_violations(page) == []
 
 
-def test_the_topic_page_works_without_javascript(browser, live_roadmap, transformer):
+def test_the_topic_page_works_without_javascript(
+    page_without_javascript, live_roadmap, transformer
+):
+    page = page_without_javascript
     make_user("ada")
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
     sign_in(page, live_roadmap, "ada")
     page.goto(f"{live_roadmap}{topic_path(transformer)}")
     expect(page.locator("h1")).to_have_text("Transformer Architecture")
 
     subtopic = transformer.subtopics.first()
-    item = page.locator(f"#guide-subtopic-{subtopic.pk}")
-    item.locator(f"#guide-tick-{subtopic.pk}").check()
-    item.get_by_role("button", name=re.compile("^Save")).click()
+    page.locator(f"#guide-tick-{subtopic.pk}").check()
+    page.get_by_role("button", name=f"Save ticks: {transformer.title}").click()
     page.wait_for_load_state()
 
-    assert page.url == f"{live_roadmap}{topic_path(transformer)}#guide-subtopic-{subtopic.pk}"
+    # Back on the topic's own page, not the roadmap.
+    assert page.url.startswith(f"{live_roadmap}{topic_path(transformer)}")
     expect(page.locator(f"#guide-tick-{subtopic.pk}")).to_be_checked()
     expect(page.locator(f"#topic-{transformer.pk}-progress")).to_contain_text("1 done")
-    context.close()
+    assert Progress.objects.get(user__username="ada").status == "done"
+
+
+def test_the_topic_page_ticks_without_a_reload(page, live_roadmap, transformer):
+    make_user("ada")
+    sign_in(page, live_roadmap, "ada")
+    page.goto(f"{live_roadmap}{topic_path(transformer)}")
+    page.evaluate("window.__sameDocument = true")
+
+    subtopic = transformer.subtopics.first()
+    page.check(f"#guide-tick-{subtopic.pk}")
+    expect(page.locator(f"#guide-subtopic-{subtopic.pk}")).to_have_class(re.compile("status-done"))
+    expect(page.locator(f"#topic-{transformer.pk}-progress")).to_contain_text("1 done")
+    expect(page.locator("#overall-progress")).to_contain_text("1 done")
+    expect(page.locator("#progress-announcer")).to_contain_text(f"{subtopic.title}: done.")
+    expect(page.locator(f"#guide-tick-{subtopic.pk}")).to_be_focused()
+    assert page.evaluate("window.__sameDocument") is True
+    assert Progress.objects.get(user__username="ada").status == "done"
+    assert csp_violations(page) == []
 
 
 def test_the_topic_page_has_no_axe_violations(page, live_roadmap, transformer):

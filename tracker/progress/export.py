@@ -35,9 +35,10 @@ class Snapshot:
     exported_at: object
 
 
-def snapshot(user, roadmap):
-    progress = load_progress(roadmap, user)
-    return Snapshot(roadmap, user, progress.phases, progress.overall, timezone.now())
+def snapshot(user, tree):
+    """`user`'s progress on the roadmap of `tree` (tracker.content.tree)."""
+    progress = load_progress(tree, user, times=True)
+    return Snapshot(tree.roadmap, user, progress.phases, progress.overall, timezone.now())
 
 
 def filename(snap, extension):

@@ -23,6 +23,52 @@ class TopicStatusForm(forms.Form):
     )
 
 
+class OutlineMarkForm(forms.Form):
+    """The outline's one form (templates/tracker/components/outline.html): the
+    button pressed says what to write, so items need no form of their own.
+
+    `mark` is "<subtopic pk>:<status>", `mark_topic` "<topic pk>:done" or
+    ":pending"; `save` (the no-JavaScript button under a topic) is a topic's
+    pk, with `done` the pks of the items ticked on the page. cleaned_data
+    gets `command`: ("subtopic" | "topic" | "save", pk, Status or the set of
+    ticked pks), or ("stay", None, None): nothing to write.
+    """
+
+    # "stay" is the form's hidden default button, which Enter in a checkbox presses.
+    COMMANDS = {"mark": "subtopic", "mark_topic": "topic", "save": "save", "stay": "stay"}
+    TOPIC_STATUSES = (Status.DONE, Status.PENDING)
+
+    def clean(self):
+        pressed = [name for name in self.COMMANDS if self.data.get(name)]
+        if len(pressed) != 1:
+            raise forms.ValidationError("Send one of mark, mark_topic or save.")
+        name = pressed[0]
+        value = self.data[name]
+        if name == "stay":
+            self.cleaned_data["command"] = ("stay", None, None)
+            return self.cleaned_data
+        if name == "save":
+            pk, ticked = _pk(value), {_pk(done) for done in self.data.getlist("done")}
+            self.cleaned_data["command"] = ("save", pk, ticked)
+            return self.cleaned_data
+        pk, _, word = value.partition(":")
+        status = _status(word, self.TOPIC_STATUSES if name == "mark_topic" else Status)
+        self.cleaned_data["command"] = (self.COMMANDS[name], _pk(pk), status)
+        return self.cleaned_data
+
+
+def _pk(value):
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise forms.ValidationError(f"{value[:20]!r} is not an item number.")
+    return int(value)
+
+
+def _status(word, allowed):
+    if word not in [status.value for status in allowed]:
+        raise forms.ValidationError(f"{word[:20]!r} is not a state that can be set here.")
+    return Status(word)
+
+
 class ResetProgressForm(forms.Form):
     confirm = forms.CharField(
         label=f'Type "{RESET_PHRASE}" to confirm',

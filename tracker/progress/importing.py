@@ -71,8 +71,12 @@ class ImportPlan:
         return groups
 
     def pairs(self):
-        """[(subtopic_id, status)]: all that applying the plan needs to keep."""
-        return [(change.subtopic_id, change.new.value) for change in self.changes]
+        """[[subtopic_id, status]]: all that applying the plan needs to keep.
+
+        Lists, not tuples: they go into the session, which reads back JSON's
+        lists from the database but whatever it stored from the cache.
+        """
+        return [[change.subtopic_id, change.new.value] for change in self.changes]
 
 
 def normalise(title):
@@ -119,9 +123,9 @@ def plan_import(parsed, progress):
     return plan
 
 
-def load_plan(user, roadmap, parsed):
+def load_plan(user, tree, parsed):
     """plan_import against the database: the same queries whatever the file holds."""
-    return plan_import(parsed, load_progress(roadmap, user))
+    return plan_import(parsed, load_progress(tree, user))
 
 
 @transaction.atomic

@@ -1,27 +1,56 @@
 """The one way a page reads a roadmap with a learner's progress.
 
-`load_progress` returns the content tree with counts on every phase, section
-and topic and a Status on every subtopic, in four queries whatever the size
-of the roadmap or of the learner's progress: phases, sections, topics, and
-subtopics joined to the learner's own rows. Every page, export and htmx
-fragment reads it, so an item's status and the counters beside it always
-come from the same read.
+`load_progress` takes a roadmap's content tree (tracker.content.tree, shared
+by every request while the content is unchanged) and adds one learner's
+rows, read in one query whatever the size of the roadmap or of the
+progress: counts on every phase, section and topic and a Status on every
+subtopic. Every page, export and htmx fragment reads it, so an item's status
+and the counters beside it always come from the same read.
+
+The tree's nodes are shared between learners, so nothing here writes to
+them: a learner's state is kept in this module's objects, and `phases`
+gives templates per-request views that read like the nodes plus the
+learner's `counts` and `status`.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Count, F, FilteredRelation, Q
-from django.http import Http404
+from django.db import connection
+from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
 
 from tracker.content.models import Subtopic
-from tracker.content.queries import phases_with_content
 from tracker.progress.counting import Counts
+from tracker.progress.models import Progress
 from tracker.progress.status import Status
 
 
-@dataclass
+class Marked:
+    """A content node as one learner sees it: the node's own attributes, and
+    the learner's `counts` (a level) or `status` and times (an item), with
+    its parent and children as views too."""
+
+    def __init__(self, node, **attrs):
+        self.node = node
+        self.__dict__.update(attrs)
+
+    def __getattr__(self, name):
+        return getattr(self.__dict__["node"], name)
+
+    def __repr__(self):
+        return f"<Marked {self.node!r}>"
+
+
+class Children(tuple):
+    """A view's children. It also answers .all(), as a prefetched relation
+    does, so code written for model instances (the Markdown writer) reads
+    views the same way."""
+
+    def all(self):
+        return self
+
+
 class RoadmapProgress:
     """A roadmap's content tree with one learner's progress attached.
 
@@ -30,70 +59,137 @@ class RoadmapProgress:
     (their own roadmap), False where they are shown read-only (a public page).
     """
 
-    roadmap: object
-    phases: list
-    overall: Counts
-    learner: object = None
-    editable: bool = False
+    def __init__(self, tree, learner, editable, rows):
+        self.tree = tree
+        self.roadmap = tree.roadmap
+        self.learner = learner
+        self.editable = editable and learner is not None
+        # {subtopic pk: (status, created_at, updated_at, completed_at)}; no row is pending.
+        self.rows = rows
+        self.counts = _tally(tree, rows)
+        self.overall = self.counts[("roadmap", tree.roadmap.pk)]
 
     @property
     def read_only(self):
         """Someone's marks, shown but not changeable here."""
         return self.learner is not None and not self.editable
 
+    def status(self, subtopic_pk):
+        row = self.rows.get(subtopic_pk)
+        return row[0] if row else Status.PENDING
+
+    def counts_of(self, kind, node):
+        """The Counts of a phase, section or topic (`kind` names which)."""
+        return self.counts[(kind, node.pk)]
+
+    @cached_property
+    def phases(self):
+        """Per-request views of the whole tree, for templates and exports."""
+        return [self._phase_view(phase) for phase in self.tree.phases]
+
+    def _phase_view(self, phase):
+        view = Marked(phase, counts=self.counts[("phase", phase.pk)])
+        view.sections = Children(
+            self._section_view(s, view) for s in self.tree.sections_of[phase.pk]
+        )
+        return view
+
+    def _section_view(self, section, phase):
+        view = Marked(section, phase=phase, counts=self.counts[("section", section.pk)])
+        view.topics = Children(self._topic_view(t, view) for t in self.tree.topics_of[section.pk])
+        return view
+
+    def _topic_view(self, topic, section):
+        view = Marked(topic, section=section, counts=self.counts[("topic", topic.pk)])
+        view.subtopics = Children(
+            self._item_view(s, view) for s in self.tree.subtopics_of[topic.pk]
+        )
+        return view
+
+    def _item_view(self, subtopic, topic):
+        status, started_at, updated_at, completed_at = self.rows.get(subtopic.pk, _PENDING_ROW)
+        return Marked(
+            subtopic,
+            topic=topic,
+            status=status,
+            started_at=started_at,
+            updated_at=updated_at,
+            completed_at=completed_at,
+        )
+
     def topics(self):
-        """Every topic in roadmap order."""
+        """Every topic in roadmap order, as views."""
         for phase in self.phases:
-            for section in phase.sections.all():
-                yield from section.topics.all()
+            for section in phase.sections:
+                yield from section.topics
 
     def subtopics(self):
-        """Every subtopic in roadmap order."""
+        """Every subtopic in roadmap order, as views."""
         for topic in self.topics():
-            yield from topic.subtopics.all()
+            yield from topic.subtopics
 
     def phase(self, slug):
-        return _one_or_404((phase for phase in self.phases if phase.slug == slug), "phase")
+        slug_phase = self.tree.phase(slug)
+        return next(phase for phase in self.phases if phase.node is slug_phase)
 
     def topic_at(self, phase_slug, section_slug, topic_slug):
         """The topic at a slug path, with its parents' counts on hand."""
-        found = (
-            topic
-            for topic in self.topics()
-            if (topic.slug, topic.section.slug, topic.section.phase.slug)
-            == (topic_slug, section_slug, phase_slug)
-        )
-        return _one_or_404(found, "topic")
+        return self.topic(self.tree.topic_at(phase_slug, section_slug, topic_slug).pk)
 
     def topic(self, pk):
-        return _one_or_404((topic for topic in self.topics() if topic.pk == pk), "topic")
+        """A topic's view with its items and its section and phase above it.
+
+        Built alone, without the views of the rest of the tree: a tick's
+        answer and a topic's page need only this one path.
+        """
+        node = self.tree.topic(pk)
+        section, phase = node.section, node.section.phase
+        phase_view = Marked(phase, counts=self.counts[("phase", phase.pk)])
+        section_view = Marked(
+            section, phase=phase_view, counts=self.counts[("section", section.pk)]
+        )
+        return self._topic_view(node, section_view)
 
     def subtopic(self, pk):
-        found = (subtopic for subtopic in self.subtopics() if subtopic.pk == pk)
-        return _one_or_404(found, "subtopic")
+        """An item's view, its topic and the levels above it (see topic)."""
+        node = self.tree.subtopic(pk)
+        return next(item for item in self.topic(node.topic_id).subtopics if item.node is node)
+
+    @property
+    def phase_totals(self):
+        """Each phase with its counts but not its children: what a summary by phase shows."""
+        return [
+            Marked(phase, counts=self.counts[("phase", phase.pk)]) for phase in self.tree.phases
+        ]
+
+    @cached_property
+    def marked_items(self):
+        """[(item node, row)] of every item with a row, in roadmap order."""
+        rows = self.rows
+        return [(item, rows[pk]) for pk, item in self.tree.items if pk in rows]
 
     def continue_item(self):
         """Where the learner picks up: the learning item they touched last, else
         the first item not started after their latest completion (wrapping round
         to the start), else the first item; None when everything is complete."""
-        items = list(self.subtopics())
-        learning = [item for item in items if item.status == Status.LEARNING]
+        items, rows = self.tree.items, self.rows
+        learning = [(row[2], item) for item, row in self.marked_items if row[0] == Status.LEARNING]
         if learning:
-            return max(learning, key=lambda item: item.updated_at)
-        completed = [(item.completed_at, index) for index, item in enumerate(items)]
+            return self.subtopic(max(learning, key=lambda pair: pair[0])[1].pk)
+        completed = [(rows[pk][3], index) for index, (pk, _) in enumerate(items) if pk in rows]
         completed = [pair for pair in completed if pair[0]]
         # Ties (a whole topic marked at once) resolve to the last in roadmap order.
         start = max(completed)[1] + 1 if completed else 0
-        for item in items[start:] + items[:start]:
-            if item.status == Status.PENDING:
-                return item
+        for pk, _ in items[start:] + items[:start]:
+            if pk not in rows:
+                return self.subtopic(pk)
         return None
 
     def recent_completions(self, limit=5):
         """The items most recently done or skipped, newest first."""
-        completed = [item for item in self.subtopics() if item.completed_at]
-        completed.sort(key=lambda item: item.completed_at, reverse=True)
-        return completed[:limit]
+        completed = [(row[3], item.pk) for item, row in self.marked_items if row[3]]
+        completed.sort(key=lambda pair: pair[0], reverse=True)
+        return [self.subtopic(pk) for _, pk in completed[:limit]]
 
     def completion_days(self):
         """[(date, count)] of items marked done, by day in the current time zone.
@@ -103,46 +199,99 @@ class RoadmapProgress:
         evening.
         """
         days = Counter(
-            timezone.localdate(item.completed_at)
-            for item in self.subtopics()
-            if item.status == Status.DONE and item.completed_at
+            timezone.localdate(completed_at)
+            for status, _, _, completed_at in self.rows.values()
+            if status == Status.DONE and completed_at
         )
         return sorted(days.items())
 
     def learning_since(self):
         """When the learner started: their first mark, else when they joined."""
-        started = [item.started_at for item in self.subtopics() if item.started_at]
+        started = [started_at for _, started_at, _, _ in self.rows.values() if started_at]
         return min(started, default=self.learner.date_joined)
 
 
-def load_progress(roadmap, learner=None, *, editable=False):
-    """`roadmap`'s tree with `learner`'s progress (a visitor's: none) attached."""
+_PENDING_ROW = (Status.PENDING, None, None, None)
+
+
+def load_progress(tree, learner=None, *, editable=False, times=False):
+    """`tree`'s roadmap with `learner`'s progress (a visitor's: none) attached.
+
+    `times` also reads when each item was started, last changed and
+    completed, which only some pages show; without it they are None.
+    """
     learner = learner if learner is not None and learner.is_authenticated else None
-    phases = list(phases_with_content(roadmap, _subtopics_of(learner)))
-    every = []
-    for phase in phases:
+    rows = {} if learner is None else _rows_of(learner, tree, times)
+    return RoadmapProgress(tree, learner, editable, rows)
+
+
+def _rows_of(learner, tree, times):
+    """The learner's rows on the tree's roadmap: one query, plain tuples.
+
+    It reads all the learner's rows and keeps those of this roadmap's items,
+    rather than joining four tables to find them: the rows are few (at most
+    one per item) and the join costs more to build than to run.
+    """
+    if times:
+        fields = ("subtopic_id", "status", "created_at", "updated_at", "completed_at")
+        found = Progress.objects.filter(user=learner).values_list(*fields)
+    else:
+        # Every page and tick asks for this, so it is written out: the ORM
+        # takes longer to build the query than the database takes to answer.
+        with connection.cursor() as cursor:
+            cursor.execute(_STATUSES_OF, [learner.pk])
+            found = cursor.fetchall()
+    items = tree.subtopic_pks
+    return {
+        pk: (_STATUSES[status], *(rest or _NO_TIMES)) for pk, status, *rest in found if pk in items
+    }
+
+
+_STATUSES_OF = f"SELECT subtopic_id, status FROM {Progress._meta.db_table} WHERE user_id = %s"  # noqa: S608 - a model's table name
+# A stored value to its Status: a dict read, where Status(value) is an enum call per row.
+_STATUSES = {status.value: status for status in Status}
+
+
+_NO_TIMES = (None, None, None)
+
+
+def _tally(tree, rows):
+    """Counts of every topic, section, phase and of the roadmap, keyed (kind, pk).
+
+    It runs on every page and every tick, so it walks the tree's plain
+    numbers (ContentTree.shape), not its model instances.
+    """
+    counts = {}
+    phase_counts = []
+    for phase_pk, sections in tree.shape:
         section_counts = []
-        for section in phase.sections.all():
+        for section_pk, topics in sections:
             topic_counts = []
-            for topic in section.topics.all():
-                subtopics = topic.subtopics.all()
-                for subtopic in subtopics:
-                    subtopic.status = Status(
-                        getattr(subtopic, "status_value", None) or Status.PENDING
-                    )
-                topic.counts = Counts.of_items(subtopics)
-                topic_counts.append(topic.counts)
-            section.counts = Counts.sum(topic_counts)
-            section_counts.append(section.counts)
-        phase.counts = Counts.sum(section_counts)
-        every.append(phase.counts)
-    return RoadmapProgress(
-        roadmap=roadmap,
-        phases=phases,
-        overall=Counts.sum(every),
-        learner=learner,
-        editable=editable and learner is not None,
-    )
+            for topic_pk, items in topics:
+                done = learning = skipped = hours = hours_completed = 0
+                for pk, item_hours in items:
+                    hours += item_hours
+                    row = rows.get(pk)
+                    if row is None:
+                        continue
+                    status = row[0]
+                    if status is Status.DONE:
+                        done += 1
+                        hours_completed += item_hours
+                    elif status is Status.SKIPPED:
+                        skipped += 1
+                        hours_completed += item_hours
+                    elif status is Status.LEARNING:
+                        learning += 1
+                topic_count = Counts(done, learning, skipped, len(items), hours, hours_completed)
+                counts[("topic", topic_pk)] = topic_count
+                topic_counts.append(topic_count)
+            counts[("section", section_pk)] = section_count = Counts.sum(topic_counts)
+            section_counts.append(section_count)
+        counts[("phase", phase_pk)] = phase_count = Counts.sum(section_counts)
+        phase_counts.append(phase_count)
+    counts[("roadmap", tree.roadmap.pk)] = Counts.sum(phase_counts)
+    return counts
 
 
 def overall_counts(roadmap, learner):
@@ -160,27 +309,3 @@ def overall_counts(roadmap, learner):
         )
     )
     return Counts(**totals)
-
-
-def _subtopics_of(learner):
-    """Subtopics with the learner's row joined in: no row means pending.
-
-    A visitor's subtopics carry no progress fields at all; they are all pending.
-    """
-    if learner is None:
-        return Subtopic.objects.all()
-    mine = FilteredRelation("progress", condition=Q(progress__user=learner))
-    return Subtopic.objects.annotate(
-        mine=mine,
-        status_value=F("mine__status"),
-        started_at=F("mine__created_at"),
-        updated_at=F("mine__updated_at"),
-        completed_at=F("mine__completed_at"),
-    )
-
-
-def _one_or_404(found, kind):
-    item = next(found, None)
-    if item is None:
-        raise Http404(f"No such {kind}.")
-    return item

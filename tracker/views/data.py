@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tracker.content.queries import default_roadmap
+from tracker.content.tree import default_tree
 from tracker.progress import export as progress_export
 from tracker.progress import importing as progress_import
 from tracker.progress.forms import ProgressImportForm
@@ -32,7 +32,7 @@ NOTHING_MATCHES = (
 
 def _download(request, extension, respond):
     """The learner's progress as a file: `respond` turns the snapshot into a response."""
-    snap = progress_export.snapshot(request.user, default_roadmap())
+    snap = progress_export.snapshot(request.user, default_tree())
     response = respond(snap)
     filename = progress_export.filename(snap, extension)
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -77,8 +77,9 @@ def import_progress(request):
     form = ProgressImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, form, status=400)
-    roadmap = default_roadmap()
-    plan = progress_import.load_plan(request.user, roadmap, form.cleaned_data["file"])
+    tree = default_tree()
+    roadmap = tree.roadmap
+    plan = progress_import.load_plan(request.user, tree, form.cleaned_data["file"])
     if not plan.matched:
         form.add_error("file", NOTHING_MATCHES)
         return _import_page(request, form, status=400)
@@ -98,7 +99,7 @@ def import_progress(request):
 @require_POST
 @login_required_htmx
 def confirm_import(request):
-    roadmap = default_roadmap()
+    roadmap = default_tree().roadmap
     pending = request.session.get(SESSION_KEY)
     if (
         not pending

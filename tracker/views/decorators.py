@@ -1,8 +1,16 @@
+import gzip
+from dataclasses import dataclass
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
+
+from tracker.content import versioning
 
 
 def login_required_htmx(view):
@@ -22,3 +30,73 @@ def login_required_htmx(view):
         return plain(request, *args, **kwargs)
 
     return wrapper
+
+
+# Rendered in place of the per-request nonce in a visitor's cached page, then removed.
+NONCE_STANDIN = "cached-page-has-no-nonce"
+
+
+@dataclass(frozen=True)
+class _StoredPage:
+    html: bytes
+    gzipped: bytes
+    content_type: str
+
+    def response(self, request):
+        accepts_gzip = re_accepts_gzip.search(request.headers.get("Accept-Encoding", ""))
+        response = HttpResponse(self.gzipped if accepts_gzip else self.html, self.content_type)
+        if accepts_gzip:
+            response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+        return response
+
+
+def cached_for_visitors(view):
+    """Serve a visitor the page as rendered once per content version and process.
+
+    A visitor's roadmap is the same for everyone: no marks, no CSRF token
+    (base.html sends one only to a signed-in learner), no messages, no
+    nonce (its scripts are files of this origin, which the policy allows
+    by 'self'). So it is kept whole, compressed once, and answered with one
+    query, the content version. Anyone signed in, or with a message to see,
+    or asking through htmx gets the view itself: nothing of theirs is ever
+    kept, and what is kept is built only from a visitor's request.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _is_plain_visit(request):
+            return view(request, *args, **kwargs)
+        key = ("visitor-page", view.__module__, view.__name__, args, tuple(sorted(kwargs.items())))
+        page = versioning.kept(
+            versioning.current(), key, lambda: _store(view, request, args, kwargs)
+        )
+        return page.response(request)
+
+    return wrapper
+
+
+def _is_plain_visit(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.htmx
+        and not request.user.is_authenticated
+        and not len(messages.get_messages(request))
+    )
+
+
+def _store(view, request, args, kwargs):
+    """Render the view for a visitor once, without a nonce; errors (a 404) propagate."""
+    nonce, request._csp_nonce = getattr(request, "_csp_nonce", None), NONCE_STANDIN
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+    finally:
+        request._csp_nonce = nonce
+    html = response.content.replace(f' nonce="{NONCE_STANDIN}"'.encode(), b"")
+    # No secret and nothing of anyone's in it, so no BREACH padding is needed:
+    # the best compression, paid once.
+    return _StoredPage(
+        html, gzip.compress(html, compresslevel=9, mtime=0), response["Content-Type"]
+    )

@@ -4,27 +4,36 @@ Each write stores the explicit state that was posted. Without JavaScript it
 redirects back to the item (POST/redirect/GET); with htmx it answers with one
 fragment, tracker/components/outline.html#marked, which decides what travels
 with it out of band.
+
+The outline posts one form for all its items (`mark`, through
+OutlineMarkForm); `mark_subtopic` and `mark_topic` take the same writes at
+an item's or a topic's own URL.
 """
 
 import re
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.response import TemplateResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tracker.content.models import Subtopic, Topic
 from tracker.content.queries import default_roadmap
-from tracker.progress import marking
-from tracker.progress.forms import ResetProgressForm, SubtopicStatusForm, TopicStatusForm
+from tracker.content.tree import default_tree
+from tracker.progress import marking, stamping
+from tracker.progress.forms import (
+    OutlineMarkForm,
+    ResetProgressForm,
+    SubtopicStatusForm,
+    TopicStatusForm,
+)
 from tracker.progress.loader import load_progress
+from tracker.progress.status import Status
 from tracker.views.decorators import login_required_htmx
 
-MARKED = "tracker/components/outline.html#marked"
 # The ids of items shown in a topic's guide start with this (outline.html#item).
-GUIDE_PREFIX = "guide-"
+GUIDE_PREFIX = stamping.GUIDE_PREFIX
 SAFE_FRAGMENT = re.compile(r"[a-z][a-z0-9-]{0,60}")
 
 
@@ -39,57 +48,95 @@ def _next_url(request):
 
 
 def _invalid(form):
-    problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+    problems = "; ".join(
+        " ".join(errors) if name == NON_FIELD_ERRORS else f"{name}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+    )
     return HttpResponseBadRequest(f"Invalid request. {problems}", content_type="text/plain")
 
 
-def _mark(request, form, item, set_status):
-    """Store the state the form sent for `item`, then answer the page that posted."""
-    if not form.is_valid():
-        return _invalid(form)
-    status = form.cleaned_data["status"]
-    set_status(request.user, item, status)
+def _done(request, tree, kind, node, status):
+    """Answer a write: back to the page without JavaScript, a fragment with htmx."""
     if not request.htmx:
-        return redirect(f"{_next_url(request)}#{_anchor(request, item)}")
-    return _answer(request, item, status)
+        return redirect(f"{_next_url(request)}#{_anchor(request, node)}")
+    return _answer(request, tree, kind, node, status)
 
 
-def _anchor(request, item):
+def _anchor(request, node):
     """Where on the page to land: the posting page names its own item (a topic's
     guide prefixes its ids), else the item's id in the outline."""
     fragment = request.POST.get("next", "").partition("#")[2]
-    return fragment if SAFE_FRAGMENT.fullmatch(fragment) else item.anchor
+    if SAFE_FRAGMENT.fullmatch(fragment):
+        return fragment
+    prefix = request.POST.get("prefix", "")
+    return f"{GUIDE_PREFIX if prefix == GUIDE_PREFIX else ''}{node.anchor}"
 
 
-def _answer(request, item, status):
+def _answer(request, tree, kind, node, status):
     """The htmx answer, read back after the write: what the database now holds."""
-    topic = item if isinstance(item, Topic) else item.topic
-    progress = load_progress(topic.section.phase.roadmap, request.user, editable=True)
-    context = {"progress": progress, "status": status, "next_url": _next_url(request)}
-    if (request.htmx.target or "").startswith(GUIDE_PREFIX):
-        # Ticked in a topic's guide (its page, or the roadmap's drawer).
-        context |= {"id_prefix": GUIDE_PREFIX, "explained": True}
-    if isinstance(item, Topic):
-        context["topic"] = context["marked_topic"] = progress.topic(item.pk)
-    else:
-        context["subtopic"] = progress.subtopic(item.pk)
-        context["topic"] = context["subtopic"].topic
-    return TemplateResponse(request, MARKED, context)
+    progress = load_progress(tree, request.user, editable=True)
+    if kind == "subtopic":
+        return stamping.answer(request, progress, status=status, subtopic=node)
+    return stamping.answer(request, progress, status=status, topic=node)
+
+
+def _write(request, kind, pk, status):
+    """Store one command for the signed-in learner (only ever their own rows)."""
+    if kind == "stay":  # Enter in a checkbox without JavaScript: back, unchanged
+        return redirect(_next_url(request))
+    tree = default_tree()
+    if kind == "subtopic":
+        node = tree.subtopic(pk)
+        marking.set_subtopic_status(request.user, node, status)
+    elif kind == "topic":
+        node = tree.topic(pk)
+        changes = [(subtopic.pk, status) for subtopic in tree.subtopics_of[node.pk]]
+        marking.apply_statuses(request.user, changes)
+    else:  # "save": the no-JavaScript checkboxes of one topic
+        node = tree.topic(pk)
+        current = load_progress(tree, request.user)
+        marking.apply_statuses(request.user, _ticked(tree, node, current, status))
+        kind, status = "topic", None
+    return _done(request, tree, kind, node, status)
+
+
+def _ticked(tree, topic, current, ticked):
+    """A topic's checkboxes as posted: ticked is done, unticked undoes a done,
+    and an unticked item that is learning or skipped stays so."""
+    changes = []
+    for subtopic in tree.subtopics_of[topic.pk]:
+        if subtopic.pk in ticked:
+            changes.append((subtopic.pk, Status.DONE))
+        elif current.status(subtopic.pk) == Status.DONE:
+            changes.append((subtopic.pk, Status.PENDING))
+    return changes
+
+
+@require_POST
+@login_required_htmx
+def mark(request):
+    form = OutlineMarkForm(request.POST)
+    if not form.is_valid():
+        return _invalid(form)
+    return _write(request, *form.cleaned_data["command"])
 
 
 @require_POST
 @login_required_htmx
 def mark_subtopic(request, pk):
-    related = "topic__section__phase__roadmap"
-    subtopic = get_object_or_404(Subtopic.objects.select_related(related), pk=pk)
-    return _mark(request, SubtopicStatusForm(request.POST), subtopic, marking.set_subtopic_status)
+    form = SubtopicStatusForm(request.POST)
+    if not form.is_valid():
+        return _invalid(form)
+    return _write(request, "subtopic", pk, form.cleaned_data["status"])
 
 
 @require_POST
 @login_required_htmx
 def mark_topic(request, pk):
-    topic = get_object_or_404(Topic.objects.select_related("section__phase__roadmap"), pk=pk)
-    return _mark(request, TopicStatusForm(request.POST), topic, marking.set_topic_status)
+    form = TopicStatusForm(request.POST)
+    if not form.is_valid():
+        return _invalid(form)
+    return _write(request, "topic", pk, form.cleaned_data["status"])
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,36 +1,39 @@
 """The pages a reader and a learner look at: the roadmap, a phase, home."""
 
-from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from tracker.content.queries import attach_guide, default_roadmap
-from tracker.progress import activity, plans
+from tracker.content.tree import default_tree
+from tracker.progress import activity, plans, stamping
 from tracker.progress.loader import load_progress
-from tracker.views.decorators import login_required_htmx
+from tracker.views.decorators import cached_for_visitors, login_required_htmx
 
 PAGE = "tracker/roadmap.html"
 
 
-def _roadmap_progress(request):
+def _roadmap_progress(request, *, times=False):
     """The default roadmap with the viewer's own progress, which they may change."""
-    return load_progress(default_roadmap(), request.user, editable=True)
+    return load_progress(default_tree(), request.user, editable=True, times=times)
 
 
+@cached_for_visitors
 def roadmap(request):
     progress = _roadmap_progress(request)
-    return TemplateResponse(request, PAGE, {"progress": progress, "phases": progress.phases})
+    context = {"progress": progress, "phases": progress.tree.phases}
+    return stamping.page(request, PAGE, context, outline=stamping.outline(progress))
 
 
+@cached_for_visitors
 def phase_detail(request, slug):
     progress = _roadmap_progress(request)
-    phase = progress.phase(slug)
-    context = {"progress": progress, "phases": [phase], "single_phase": phase}
-    return TemplateResponse(request, PAGE, context)
+    phase = progress.tree.phase(slug)
+    context = {"progress": progress, "single_phase": phase}
+    outline = stamping.outline(progress, [phase], single_phase=True)
+    return stamping.page(request, PAGE, context, outline=outline)
 
 
 @login_required_htmx
 def home(request):
-    progress = _roadmap_progress(request)
+    progress = _roadmap_progress(request, times=True)
     today = timezone.localdate()
     plan = plans.learning_plan(progress, today)
     context = {
@@ -41,16 +44,18 @@ def home(request):
         "plan": plan,
         "pace": plans.project(progress, plan, today),
     }
-    return TemplateResponse(request, "tracker/home.html", context)
+    summary = stamping.phases_summary(progress)
+    return stamping.page(request, "tracker/home.html", context, phases_summary=summary)
 
 
+@cached_for_visitors
 def topic_detail(request, phase, section, topic):
     """A topic's guide: its own page, or the roadmap's drawer when htmx asks for it."""
     progress = _roadmap_progress(request)
-    topic = attach_guide(progress.topic_at(phase, section, topic))
+    topic = progress.topic_at(phase, section, topic)
     # The prerequisites as the tree has them, with the learner's counts.
     needs = [progress.topic(needed.pk) for needed in topic.prerequisites.all()]
-    context = {"progress": progress, "topic": topic, "needs": needs, "next_url": request.path}
-    if request.htmx and request.htmx.target == "drawer-content":
-        return TemplateResponse(request, "tracker/topic.html#drawer", context)
-    return TemplateResponse(request, "tracker/topic.html", context)
+    context = {"progress": progress, "topic": topic, "needs": needs}
+    drawer = request.htmx and request.htmx.target == "drawer-content"
+    template = "tracker/topic.html#drawer" if drawer else "tracker/topic.html"
+    return stamping.page(request, template, context, items=stamping.guide_items(progress, topic))

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from tracker.content.queries import default_roadmap
+from tracker.content.tree import default_tree
 from tracker.progress import plans
 from tracker.progress.forms import LearningPlanForm
 from tracker.progress.loader import load_progress
@@ -17,7 +17,7 @@ from tracker.views.decorators import login_required_htmx
 @login_required_htmx
 def edit_plan(request):
     # The defaults depend on the roadmap's hours and the learner's first tick.
-    progress = load_progress(default_roadmap(), request.user, editable=True)
+    progress = load_progress(default_tree(), request.user, editable=True, times=True)
     today = timezone.localdate()
     plan = plans.learning_plan(progress, today)
     if request.method == "GET":
