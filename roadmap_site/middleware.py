@@ -29,6 +29,10 @@ def compress_string(content, *, level, max_random_bytes):
     return bytes(header) + padding + compressed[10:]
 
 
+# The payload of one TCP segment on an ordinary 1500-byte MTU, less headers.
+ONE_SEGMENT = 1400
+
+
 class GZipMiddleware(django_gzip.GZipMiddleware):
     """Django's GZipMiddleware, compressing whole responses at `level`.
 
@@ -41,9 +45,11 @@ class GZipMiddleware(django_gzip.GZipMiddleware):
     def process_response(self, request, response):
         if response.streaming:
             return super().process_response(request, response)
-        # Not worth it for a short body; never twice (a view may send a
-        # body it compressed itself, with its Content-Encoding).
-        if len(response.content) < 200 or response.has_header("Content-Encoding"):
+        # Not worth it for a body that fits one TCP segment anyway (a badge,
+        # most htmx answers): it would cost CPU and save no round trip. Never
+        # twice (a view may send a body it compressed itself, with its
+        # Content-Encoding).
+        if len(response.content) < ONE_SEGMENT or response.has_header("Content-Encoding"):
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
         if not django_gzip.re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
