@@ -27,8 +27,9 @@ CONTENT_MODELS = (Roadmap, Phase, Section, Topic, Subtopic, Resource)
 VERSION_ROW = 1
 _CURRENT = f"SELECT token FROM {ContentVersion._meta.db_table} WHERE id = %s"  # noqa: S608 - a model's table name
 
-# {"token": the version these entries were built for, "entries": {key: value}}.
-_kept = {"token": None, "entries": {}}
+# (the version these entries were built for, {key: value}), swapped whole so a
+# thread of a threaded server never pairs one version's token with another's entries.
+_kept = [(None, {})]
 
 
 def current():
@@ -61,9 +62,10 @@ def kept(token, key, build):
     The first request after a change of version drops every entry built for
     the old one.
     """
-    if _kept["token"] != token:
-        _kept["token"], _kept["entries"] = token, {}
-    entries = _kept["entries"]
+    kept_token, entries = _kept[0]
+    if kept_token != token:
+        entries = {}
+        _kept[0] = (token, entries)
     try:
         return entries[key]
     except KeyError:
