@@ -1,6 +1,6 @@
 """Reading the content tree: which roadmap, and its phases down to subtopics."""
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404
 
 from tracker.content.models import Resource, Roadmap, Section, Topic
@@ -24,16 +24,6 @@ def phases_with_content(roadmap, subtopics):
         Prefetch("sections__topics", queryset=Topic.objects.order_by("order", "id")),
         Prefetch("sections__topics__subtopics", queryset=subtopics.order_by("order", "id")),
     ).order_by("order", "id")
-
-
-def attach_guide(topic):
-    """Load a topic's resources and prerequisites: two queries, however many there are.
-
-    Sets `resource_groups`: [(kind label, [resources])] in the vocabulary's order.
-    """
-    prefetch_related_objects([topic], "resources", "prerequisites")
-    topic.resource_groups = group_resources(topic)
-    return topic
 
 
 def group_resources(topic):

@@ -78,10 +78,6 @@ class RoadmapProgress:
         row = self.rows.get(subtopic_pk)
         return row[0] if row else Status.PENDING
 
-    def counts_of(self, kind, node):
-        """The Counts of a phase, section or topic (`kind` names which)."""
-        return self.counts[(kind, node.pk)]
-
     @cached_property
     def phases(self):
         """Per-request views of the whole tree, for templates and exports."""
@@ -116,21 +112,6 @@ class RoadmapProgress:
             updated_at=updated_at,
             completed_at=completed_at,
         )
-
-    def topics(self):
-        """Every topic in roadmap order, as views."""
-        for phase in self.phases:
-            for section in phase.sections:
-                yield from section.topics
-
-    def subtopics(self):
-        """Every subtopic in roadmap order, as views."""
-        for topic in self.topics():
-            yield from topic.subtopics
-
-    def phase(self, slug):
-        slug_phase = self.tree.phase(slug)
-        return next(phase for phase in self.phases if phase.node is slug_phase)
 
     def topic_at(self, phase_slug, section_slug, topic_slug):
         """The topic at a slug path, with its parents' counts on hand."""
