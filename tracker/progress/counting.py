@@ -7,7 +7,7 @@ phase, roadmap) rolls up the same way from its subtopics.
 
 from dataclasses import dataclass
 
-from tracker.progress.status import COMPLETE, Status
+from tracker.progress.status import Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +33,6 @@ class Counts:
             elif status == Status.SKIPPED:
                 skipped += 1
         return cls(done, learning, skipped, total)
-
-    @classmethod
-    def of_items(cls, items):
-        """Count items that each have a .status and an estimate in .hours."""
-        items = list(items)
-        counts = cls.of(item.status for item in items)
-        hours = sum(item.hours for item in items)
-        completed = sum(item.hours for item in items if item.status in COMPLETE)
-        return cls(counts.done, counts.learning, counts.skipped, counts.total, hours, completed)
 
     @classmethod
     def sum(cls, parts):
