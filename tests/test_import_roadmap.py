@@ -11,16 +11,18 @@ from django.test.utils import CaptureQueriesContext
 
 from tracker.content import importer
 from tracker.content.markdown import RoadmapFormatError, parse_roadmap
+from tracker.content.versioning import current as content_version
 from tracker.models import Phase, Progress, Resource, Roadmap, Section, Subtopic, Topic
 
 SEED_COPY = Path(settings.BASE_DIR) / "fixtures" / "ai_engineer_roadmap.md"
 CONTENT_AND_PROGRESS = (Roadmap, Phase, Section, Topic, Subtopic, Progress)
+DONE, LEARNING, SKIPPED = Progress.Status.DONE, Progress.Status.LEARNING, Progress.Status.SKIPPED
 MOJIBAKE = ("\uf8ff", "üß", "üî", "üñ", "¬∑", "‚Ä", "‚ö", "Ô∏")
 
 
-def run_import(path):
+def run_import(path, *options):
     out = StringIO()
-    call_command("import_roadmap", str(path), stdout=out)
+    call_command("import_roadmap", str(path), *options, stdout=out)
     return out.getvalue()
 
 
@@ -44,6 +46,16 @@ def edited_seed(tmp_path, *replacements):
 
 def subtopic(topic_title, title):
     return Subtopic.objects.get(topic__title=topic_title, title=title)
+
+
+def mark(subtopic, *marks):
+    """Give each (learner, status) in `marks` a Progress row on `subtopic`."""
+    for user, status in marks:
+        Progress.objects.create(user=user, subtopic=subtopic, status=status)
+
+
+def statuses(subtopic):
+    return dict(subtopic.progress.values_list("user__username", "status"))
 
 
 @pytest.fixture
@@ -189,7 +201,8 @@ def test_it_deletes_what_the_file_no_longer_has_and_creates_what_is_new(
             tmp_path,
             ("  - Hinge Loss\n", ""),
             ("  - Chain rule\n", "  - Chain rule\n  - Taylor series\n"),
-        )
+        ),
+        "--yes",
     )
 
     assert not Subtopic.objects.filter(pk=hinge.pk).exists()
@@ -316,3 +329,184 @@ def test_bad_input_fails_and_writes_nothing(db, tmp_path, learner, case, already
     assert str(caught.value).startswith(f"{path}: ")
     assert message in str(caught.value)
     assert snapshot() == before
+
+
+# Moves, replacements and the plan that asks before progress goes
+
+MOVE_CHAIN_RULE_TO_LINEAR_ALGEBRA = (
+    ("  - Chain rule\n", ""),
+    (
+        "  - Principal Component Analysis (PCA)\n",
+        "  - Principal Component Analysis (PCA)\n  - Chain rule\n",
+    ),
+)
+REPLACE_HINGE_WITH_FOCAL = (("  - Hinge Loss\n", "  - Focal Loss\n"),)
+
+
+def seed_lines(start, end):
+    """The seed's text from the line starting `start` up to the line starting `end`."""
+    text = SEED_COPY.read_text(encoding="utf-8")
+    return text[text.index(start) : text.index(end)]
+
+
+def plan_lines(output):
+    return [line.strip() for line in output.splitlines()]
+
+
+def test_a_moved_item_keeps_each_learners_status(imported, tmp_path, learner, other_learner):
+    chain_rule = subtopic("Calculus", "Chain rule")
+    mark(chain_rule, (learner, DONE), (other_learner, LEARNING))
+
+    output = run_import(edited_seed(tmp_path, *MOVE_CHAIN_RULE_TO_LINEAR_ALGEBRA))
+
+    moved = Subtopic.objects.get(pk=chain_rule.pk)
+    assert (moved.topic.title, moved.order, moved.slug) == ("Linear Algebra", 5, "chain-rule")
+    assert statuses(moved) == {"ada": DONE, "grace": LEARNING}
+    calculus = Topic.objects.get(title="Calculus")
+    assert list(calculus.subtopics.values_list("order", flat=True)) == [1, 2, 3]
+    assert Subtopic.objects.count() == 210
+    assert "Deleted: nothing." in output
+
+
+def test_a_moved_topic_keeps_its_row_and_its_subtopics_progress(
+    imported, tmp_path, learner, other_learner
+):
+    losses = Topic.objects.get(title="Loss Functions")
+    hinge = subtopic("Loss Functions", "Hinge Loss")
+    mark(hinge, (learner, DONE), (other_learner, SKIPPED))
+    block = seed_lines("- [ ] **Loss Functions**", "- [ ] **Regularization Techniques**")
+
+    run_import(
+        edited_seed(
+            tmp_path, (block, ""), ("- [ ] **Optimization**", block + "- [ ] **Optimization**")
+        )
+    )
+
+    losses.refresh_from_db()
+    assert losses.section.title == "Mathematical Foundations"
+    assert list(losses.section.topics.values_list("title", flat=True))[3] == "Loss Functions"
+    assert Subtopic.objects.get(pk=hinge.pk).topic_id == losses.pk
+    assert statuses(hinge) == {"ada": DONE, "grace": SKIPPED}
+    assert Topic.objects.count() == 55
+
+
+def test_a_different_item_at_the_same_position_starts_not_started(
+    imported, tmp_path, learner, other_learner
+):
+    hinge = subtopic("Loss Functions", "Hinge Loss")
+    mark(hinge, (learner, DONE), (other_learner, LEARNING))
+
+    output = run_import(edited_seed(tmp_path, *REPLACE_HINGE_WITH_FOCAL), "--yes")
+
+    focal = subtopic("Loss Functions", "Focal Loss")
+    assert focal.pk != hinge.pk
+    assert focal.order == 3
+    assert not focal.progress.exists()
+    assert not Subtopic.objects.filter(pk=hinge.pk).exists()
+    assert not Progress.objects.exists()
+    assert "Deleted: Subtopic 1, Progress 2." in output
+
+
+def test_a_retitle_that_keeps_the_old_words_keeps_the_progress_without_yes(
+    imported, tmp_path, learner
+):
+    chain_rule = subtopic("Calculus", "Chain rule")
+    mark(chain_rule, (learner, DONE))
+
+    output = run_import(edited_seed(tmp_path, ("  - Chain rule\n", "  - The chain rule\n")))
+
+    assert Subtopic.objects.get(pk=chain_rule.pk).title == "The chain rule"
+    assert statuses(chain_rule) == {"ada": DONE}
+    assert 'subtopic "Chain rule" to "The chain rule" in' in output
+
+
+def test_the_plan_names_what_is_added_renamed_moved_and_removed_with_learner_counts(
+    imported, tmp_path, learner, other_learner, staff_user
+):
+    mark(subtopic("Loss Functions", "Hinge Loss"), (learner, DONE), (other_learner, DONE))
+    mark(subtopic("Regularization Techniques", "Dropout"), (learner, DONE), (staff_user, SKIPPED))
+    mark(subtopic("Regularization Techniques", "Weight Decay (L1/L2)"), (learner, LEARNING))
+    path = edited_seed(
+        tmp_path,
+        *MOVE_CHAIN_RULE_TO_LINEAR_ALGEBRA,
+        ("**Calculus**", "**Differential Calculus**"),
+        ("  - Optimization techniques\n", "  - Optimization techniques\n  - Taylor series\n"),
+        ("  - Hinge Loss\n", ""),
+        (seed_lines("- [ ] **Regularization Techniques**", "#### Deep Learning Libraries"), ""),
+    )
+
+    lines = plan_lines(run_import(path, "--dry-run"))
+
+    foundations = "Deep Learning Foundations › Mathematical Foundations"
+    theory = "Deep Learning Foundations › Deep Learning Theory & Core Concepts"
+    assert lines[lines.index("Added (1):") + 1] == (
+        f'subtopic "Taylor series" in {foundations} › Differential Calculus'
+    )
+    assert lines[lines.index("Renamed (1):") + 1] == (
+        f'topic "Calculus" to "Differential Calculus" in {foundations}'
+    )
+    assert lines[lines.index("Moved (1):") + 1] == (
+        f'subtopic "Chain rule" from {foundations} › Calculus to {foundations} › Linear Algebra'
+    )
+    removed = lines.index("Removed (2):")
+    assert lines[removed + 1 : removed + 3] == [
+        f'subtopic "Hinge Loss" from {theory} › Loss Functions: deletes the progress of 2 learners',
+        f'topic "Regularization Techniques" from {theory}, with 4 subtopics: '
+        "deletes the progress of 2 learners",
+    ]
+    # Ada is on both removals: three learners, five rows.
+    assert "This deletes the progress of 3 learners (5 rows in all)." in lines
+
+
+def test_without_yes_a_removal_of_progress_fails_and_writes_nothing(imported, tmp_path, learner):
+    mark(subtopic("Loss Functions", "Hinge Loss"), (learner, DONE))
+    before, version = snapshot(), content_version()
+    out = StringIO()
+
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "import_roadmap", str(edited_seed(tmp_path, *REPLACE_HINGE_WITH_FOCAL)), stdout=out
+        )
+
+    assert str(refused.value) == (
+        "This import deletes the progress of 1 learner; nothing was written. "
+        "Run again with --yes to go ahead, or with --dry-run to see the plan only."
+    )
+    # The plan was shown before the refusal.
+    assert 'subtopic "Focal Loss" in' in out.getvalue()
+    assert "Hinge Loss" in out.getvalue()
+    assert snapshot() == before
+    assert content_version() == version
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(imported, tmp_path, learner):
+    mark(subtopic("Loss Functions", "Hinge Loss"), (learner, DONE))
+    before, version = snapshot(), content_version()
+    path = edited_seed(tmp_path, *REPLACE_HINGE_WITH_FOCAL, *MOVE_CHAIN_RULE_TO_LINEAR_ALGEBRA)
+
+    with CaptureQueriesContext(connection) as queries:
+        output = run_import(path, "--dry-run")
+
+    assert "Removed (1):" in plan_lines(output)
+    assert output.rstrip().endswith("Dry run: nothing was written.")
+    assert snapshot() == before
+    assert content_version() == version
+    writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+
+
+def test_yes_applies_a_plan_that_removes_progress(imported, tmp_path, learner):
+    mark(subtopic("Loss Functions", "Hinge Loss"), (learner, DONE))
+    version = content_version()
+
+    output = run_import(edited_seed(tmp_path, *REPLACE_HINGE_WITH_FOCAL), "--yes")
+
+    assert "This deletes the progress of 1 learner (1 row in all)." in plan_lines(output)
+    assert "Created: Subtopic 1." in output
+    assert not Subtopic.objects.filter(title="Hinge Loss").exists()
+    assert not learner.progress.exists()
+    assert content_version() != version

@@ -1,10 +1,11 @@
 """Write a parsed roadmap to the database, updating the existing rows in place.
 
-Learners' progress points at subtopics by primary key, so a re-import must
-keep every row it can: rows are matched within their parent by slug, and an
-item whose title changed takes over the unmatched row at its position. Slugs
-of kept rows never change, which keeps URLs and natural keys stable and means
-no (parent, slug) unique constraint can trip half-way through.
+Which existing row each item of the file keeps is decided first, by
+tracker.content.import_plan, without writing anything; this module applies
+that plan. Learners' progress points at subtopics by primary key, so a kept
+row (renamed, reordered or moved to another topic) keeps its progress, and a
+removed row takes its progress with it: that happens only when the caller
+says so (`allow_progress_loss`), after showing the plan.
 """
 
 from collections import Counter
@@ -12,13 +13,19 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from tracker.content.guide import GuideSubtopic, GuideTopic, topic_path
+from tracker.content.import_plan import LEVELS, PARENT_FIELD, plan_import
 from tracker.content.markdown import RoadmapFormatError
 from tracker.content.models import Phase, Resource, Roadmap, Section, Subtopic, Topic
 
 MODELS = (Roadmap, Phase, Section, Topic, Subtopic, Resource)
+# What deleting content may take along without deleting a learner's data.
+CONTENT_LABELS = {model._meta.label for model in MODELS} | {Topic.prerequisites.through._meta.label}
+
+
+class ProgressLossRefused(Exception):
+    """Applying the import would delete learners' data and nobody agreed to it."""
 
 
 @dataclass
@@ -38,44 +45,99 @@ class ImportSummary:
         return "\n".join(lines)
 
 
-def import_roadmap(parsed, guide=None) -> ImportSummary:
-    """Write `parsed` (and, when given, the guide's {slug path: GuideTopic}) in place.
+def import_roadmap(parsed, guide=None, *, allow_progress_loss=False) -> ImportSummary:
+    """Plan and apply `parsed` (and, when given, the guide's {slug path: GuideTopic}).
 
-    With a guide, it is the whole truth about the guide's text: a topic
-    without a file has its explanation, estimates and resources cleared.
+    Raises ProgressLossRefused, having written nothing, when the import would
+    delete progress and `allow_progress_loss` is false.
     """
-    _check_lengths(parsed)
+    with transaction.atomic():
+        plan = plan_import(parsed)
+        return apply_plan(plan, guide, allow_progress_loss=allow_progress_loss)
+
+
+def apply_plan(plan, guide=None, *, allow_progress_loss=False) -> ImportSummary:
+    """Write `plan`, all of it or (on any error) nothing.
+
+    Call it in the transaction the plan was made in: the plan holds the rows
+    it read. With a guide, the guide is the whole truth about the guide's
+    text: a topic without a file has its explanation, estimates and resources
+    cleared.
+    """
     summary = ImportSummary()
     with transaction.atomic():
-        slug = _slug(parsed.title, "roadmap", Roadmap)
-        roadmap = Roadmap.objects.filter(slug=slug).first()
-        values = {
-            "title": parsed.title,
-            "intro": parsed.intro,
-            "timeline": parsed.timeline,
-            "duration": parsed.duration,
-        }
-        if roadmap is None:
-            roadmap = Roadmap.objects.create(slug=slug, **values)
-            summary.created["Roadmap"] += 1
-        else:
-            _update(roadmap, values, summary)
-        summary.roadmap = roadmap
-
-        topics = {}
-        for phase, parsed_phase in _sync(Phase, "roadmap", roadmap, parsed.phases, summary):
-            for section, parsed_section in _sync(
-                Section, "phase", phase, parsed_phase.sections, summary
-            ):
-                for topic, parsed_topic in _sync(
-                    Topic, "section", section, parsed_section.topics, summary
-                ):
-                    pairs = _sync(Subtopic, "topic", topic, parsed_topic.subtopics, summary)
-                    path = topic_path(phase.slug, section.slug, topic.slug)
-                    topics[path] = (topic, [row for row, _ in pairs])
+        summary.roadmap = _write_roadmap(plan, summary)
+        rows = {}
+        for planned in plan.rows():
+            parent_row = summary.roadmap if planned.parent is None else rows[planned.parent]
+            rows[planned] = _write(planned, parent_row, summary)
+        # Rows move to their new parents above, before any old parent is
+        # deleted here, so no cascade takes a row the file still has.
+        _delete(plan.removed_rows, summary, allow_progress_loss)
         if guide is not None:
-            _apply_guide(topics, guide, summary)
+            _apply_guide(_topics_by_path(plan, rows), guide, summary)
     return summary
+
+
+def _write_roadmap(plan, summary):
+    parsed = plan.parsed
+    values = {
+        "title": parsed.title,
+        "intro": parsed.intro,
+        "timeline": parsed.timeline,
+        "duration": parsed.duration,
+    }
+    if plan.roadmap is None:
+        summary.created["Roadmap"] += 1
+        return Roadmap.objects.create(slug=plan.roadmap_slug, **values)
+    _update(plan.roadmap, values, summary)
+    return plan.roadmap
+
+
+def _write(planned, parent_row, summary):
+    """Create or update the planned row under `parent_row`; return the row."""
+    model, parent_field = planned.model, PARENT_FIELD[planned.model]
+    values = _values(model, planned.item, planned.order)
+    if planned.row is None:
+        row = model.objects.create(**{parent_field: parent_row}, slug=planned.slug, **values)
+        summary.created[model.__name__] += 1
+        summary.new.add((model, row.pk))
+        return row
+    # The parent by id: comparing the related objects would load each one.
+    values |= {"slug": planned.slug, f"{parent_field}_id": parent_row.pk}
+    _update(planned.row, values, summary)
+    return planned.row
+
+
+def _delete(removed_rows, summary, allow_progress_loss):
+    # Leaves first: a parent's delete then only cascades to what the file dropped.
+    for model in reversed(LEVELS):
+        pks = [row.pk for row in removed_rows if type(row) is model]
+        if not pks:
+            continue
+        _, per_model = model.objects.filter(pk__in=pks).delete()
+        learners_data = {label for label, count in per_model.items() if count} - CONTENT_LABELS
+        if learners_data and not allow_progress_loss:
+            # The plan said no progress goes, but a learner ticked a removed
+            # item since it was read (or a new kind of learner data hangs off
+            # content): raising rolls the whole import back.
+            raise ProgressLossRefused(
+                f"removing these {model._meta.verbose_name_plural} would delete "
+                f"learners' data ({', '.join(sorted(learners_data))})"
+            )
+        for label, count in per_model.items():
+            summary.deleted[label.rsplit(".", 1)[-1]] += count
+
+
+def _topics_by_path(plan, rows):
+    """{slug path: (topic row, [its subtopic rows in file order])} for the guide."""
+    topics = {}
+    for planned in plan.rows():
+        if planned.model is Topic:
+            section = planned.parent
+            path = topic_path(section.parent.slug, section.slug, planned.slug)
+            topics[path] = (rows[planned], [rows[child] for child in planned.children])
+    return topics
 
 
 def _apply_guide(topics, guide, summary):
@@ -163,40 +225,6 @@ def _values(model, item, order):
     return values
 
 
-def _sync(model, parent_field, parent, items, summary):
-    """Make parent's children match items; return [(row, item)] in file order."""
-    existing = list(model.objects.filter(**{parent_field: parent}).order_by("order", "pk"))
-    unmatched = {row.slug: row for row in existing}
-    slugs = _unique_slugs([item.title for item in items], model)
-    rows = [unmatched.pop(slug, None) for slug in slugs]
-
-    # A retitled item keeps the row (and the progress) at its position.
-    leftover = {row.pk for row in unmatched.values()}
-    for position, row in enumerate(rows):
-        if row is None and position < len(existing) and existing[position].pk in leftover:
-            rows[position] = existing[position]
-            leftover.discard(existing[position].pk)
-
-    if leftover:
-        # Cascades take the children (and any progress on them) along.
-        _, per_model = model.objects.filter(pk__in=leftover).delete()
-        for label, count in per_model.items():
-            summary.deleted[label.rsplit(".", 1)[-1]] += count
-
-    pairs = []
-    orders = _orders(rows, removed=bool(leftover))
-    for order, row, slug, item in zip(orders, rows, slugs, items, strict=True):
-        values = _values(model, item, order)
-        if row is None:
-            row = model.objects.create(**{parent_field: parent}, slug=slug, **values)
-            summary.created[model.__name__] += 1
-            summary.new.add((model, row.pk))
-        else:
-            _update(row, values, summary)
-        pairs.append((row, item))
-    return pairs
-
-
 def _update(row, values, summary):
     changed = [name for name, value in values.items() if getattr(row, name) != value]
     if changed:
@@ -205,56 +233,6 @@ def _update(row, values, summary):
         row.save(update_fields=changed)
         if (type(row), row.pk) not in summary.new:
             summary.updated[type(row).__name__] += 1
-
-
-def _unique_slugs(titles, model):
-    fallback = model.__name__.lower()
-    slugs = []
-    for title in titles:
-        base = _slug(title, fallback, model)
-        slug, number = base, 1
-        while slug in slugs:
-            number += 1
-            suffix = f"-{number}"
-            slug = base[: _slug_length(model) - len(suffix)].rstrip("-") + suffix
-        slugs.append(slug)
-    return slugs
-
-
-def _slug(title, fallback, model):
-    # slugify drops non-ASCII letters, so a title made only of them (or of
-    # emoji) still needs some slug.
-    return slugify(title)[: _slug_length(model)].strip("-") or fallback
-
-
-def _slug_length(model):
-    return model._meta.get_field("slug").max_length
-
-
-def _check_lengths(parsed):
-    """Refuse values the columns cannot hold before writing anything.
-
-    SQLite would store them whole and PostgreSQL would fail mid-import; both
-    are worse than an error naming the line.
-    """
-    checks = [(Roadmap, {"title": parsed.title, "duration": parsed.duration}, parsed.line)]
-    for phase in parsed.phases:
-        values = {"title": phase.title, "tagline": phase.tagline, "icon": phase.icon}
-        checks.append((Phase, values, phase.line))
-        for section in phase.sections:
-            checks.append((Section, {"title": section.title}, section.line))
-            for topic in section.topics:
-                checks.append((Topic, {"title": topic.title}, topic.line))
-                checks.extend((Subtopic, {"title": s.title}, s.line) for s in topic.subtopics)
-    for model, values, line in checks:
-        for name, value in values.items():
-            limit = model._meta.get_field(name).max_length
-            if len(value) > limit:
-                message = (
-                    f"the {model._meta.verbose_name} {name} is {len(value)} characters long; "
-                    f"the limit is {limit}"
-                )
-                raise RoadmapFormatError(message, line)
 
 
 def _describe(counts):
