@@ -11,6 +11,7 @@ compresses best of them.
 import gzip
 import secrets
 
+from django.http import Http404, HttpResponseBadRequest
 from django.middleware import gzip as django_gzip
 from django.utils.cache import patch_vary_headers
 
@@ -67,3 +68,27 @@ class GZipMiddleware(django_gzip.GZipMiddleware):
             response.headers["ETag"] = "W/" + etag
         response.headers["Content-Encoding"] = "gzip"
         return response
+
+
+def reject_nul_bytes(get_response):
+    """A NUL byte in the address is never meant: a 404 for the path, a 400 for the query.
+
+    PostgreSQL's text cannot hold one, so a NUL that reaches a lookup (the
+    admin's search and autocomplete, a key in a confirmation link) raises a
+    DataError there. No name, slug, search or key on this site can contain
+    one, so refusing it here, before any view, loses nothing. Form bodies are
+    covered by Django's forms, whose CharField refuses NUL itself.
+    """
+
+    def middleware(request):
+        if "\x00" in request.path_info:
+            raise Http404("No page has a NUL byte in its address.")
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            return HttpResponseBadRequest(
+                "Bad request: the query string holds a NUL byte (%00), which nothing here accepts.",
+                content_type="text/plain",
+            )
+        return get_response(request)
+
+    return middleware

@@ -18,6 +18,7 @@ from roadmap_site.env import (
     env_redis_url,
     env_str,
 )
+from roadmap_site.request_log import request_loggers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    # The queue of the tasks that send e-mail (TASKS below, accounts/mail.py).
+    "django_tasks_db",
     "tracker",
     "accounts",
 ]
@@ -53,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything can hand a NUL byte from the address to the database.
+    "roadmap_site.middleware.reject_nul_bytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what the views answer, so it sits above every middleware that
     # reads or writes a body, and below whitenoise, whose static files are
@@ -116,8 +121,12 @@ REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to the process's memory while Redis is unreachable
+            # (roadmap_site/cache.py), so sign-in survives a Redis outage.
+            "BACKEND": "roadmap_site.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
+            # Fail fast: an unreachable Redis must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "roadmap"),
         }
     }
@@ -157,6 +166,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "tracker:roadmap"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Roadmap tracker] "
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+# Renders each mail in the request and queues it for a task (accounts/mail.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # A username is part of its public page's URL (/u/<username>/): the same rules
 # at sign-up and on the profile settings page (accounts/validators.py), and
 # this list is the one place the reserved names live.
@@ -187,6 +198,22 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Roadmap tracker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Django's Tasks send the account e-mail (accounts/mail.py), so a mail outage
+# never fails a request. "database" (the default when DEBUG is off) stores each
+# task for `manage.py db_worker` (django-tasks-db) to run, and a failed send is
+# queued again with backoff; "immediate" (the embedded default) sends during
+# the request and only logs a failure, so `make run` needs no worker.
+tasks_backends = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+tasks_backend = env_str("TASKS_BACKEND", "immediate" if DEBUG else "database")
+if tasks_backend not in tasks_backends:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be immediate or database, not {tasks_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": tasks_backends[tasks_backend]}}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -233,6 +260,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # nginx (deploy/nginx/roadmap.conf) sets X-Forwarded-For to the client's
+    # address; without this every client shares 127.0.0.1 in allauth's rate limits.
+    ALLAUTH_TRUSTED_PROXY_COUNT = 1
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -240,9 +270,22 @@ X_FRAME_OPTIONS = "DENY"
 # throughput by (roadmap_site/bench.py). The benchmark turns it on; nothing else should.
 BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
 
+# A failed request is one line; only a bug's 500 carries a traceback
+# (roadmap_site/request_log.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line": {"()": "roadmap_site.request_log.OneLinePerFailedRequest"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Through the root's handler only: Django's own console handler for
+        # "django" (on when DEBUG is) would print each line twice.
+        "django": {"handlers": []},
+        **{name: {"filters": ["one_line"]} for name in request_loggers()},
+    },
 }
+
+# The site's own 403 for a failed CSRF check, like its other error pages
+# (roadmap_site/errors.py; handler400 and the rest are in roadmap_site/urls.py).
+CSRF_FAILURE_VIEW = "roadmap_site.errors.csrf_failure"

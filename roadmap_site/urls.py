@@ -14,6 +14,12 @@ urlpatterns = [
     path("", include("tracker.urls")),
 ]
 
+# Error pages that never read the request's body (roadmap_site/errors.py).
+handler400 = "roadmap_site.errors.bad_request"
+handler403 = "roadmap_site.errors.permission_denied"
+handler404 = "roadmap_site.errors.page_not_found"
+handler500 = "roadmap_site.errors.server_error"
+
 if settings.BENCH_BARE_VIEW:
     # The baseline `manage.py bench` measures every page against; never on in a deployment.
     urlpatterns += bench.urlpatterns

@@ -2,5 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from roadmap_site.guard import RequestGuard
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roadmap_site.settings")
-application = get_wsgi_application()
+application = RequestGuard(get_wsgi_application())

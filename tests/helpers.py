@@ -7,6 +7,7 @@ an attribute, the text) and survives a template's spacing or attribute order.
 Fixtures live in conftest.py; plain functions and constants live here.
 """
 
+import io
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -14,6 +15,8 @@ from html.parser import HTMLParser
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -350,3 +353,50 @@ def assert_site_page(response):
     assert_in_site_layout(response)
     assert_every_control_labelled(response)
     assert_nothing_the_csp_forbids(response)
+
+
+# Requests as a WSGI server makes them
+
+
+def wsgi(method="GET", path="/", *, query="", body=b"", content_type="", headers=None):
+    """One request through the WSGI application; (status code, headers, body)."""
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    if content_type:
+        environ["CONTENT_TYPE"] = content_type
+    for name, value in (headers or {}).items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    started = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        started["status"] = int(status.split()[0])
+        started["headers"] = dict(response_headers)
+
+    from roadmap_site.wsgi import application  # set up on first use, as a server would
+
+    # As Django's test client does: the test's connection holds its
+    # transaction, so the end of a request must not close it.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = application(environ, start_response)
+        try:
+            content = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return started["status"], started["headers"], content

@@ -281,10 +281,10 @@ def test_the_tree_is_shared_while_the_version_holds(roadmap, chain_rule):
 # The visitor's page: the content version, nothing else.
 VISITOR_WARM = 1
 # A learner's page: the session (read from the cache: a query only when the
-# cache is the database's, not with Redis) and the user, the content version,
-# the learner's rows. Nothing grows with the marks.
+# cache is the database's, not with Redis) and the user, then the content
+# version and the learner's rows, asked together. Nothing grows with the marks.
 SESSION_QUERIES = int(settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"))
-LEARNER_WARM = 3 + SESSION_QUERIES
+LEARNER_WARM = 2 + SESSION_QUERIES
 # The first request after a change: the first roadmap and its tree (four
 # levels, resources, prerequisites) on top of a warm page's queries; a
 # visitor's also reads the version twice (once for the stored page, once for

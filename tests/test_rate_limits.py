@@ -120,7 +120,7 @@ def test_with_redis_every_cache_client_sees_the_same_counts(learner):
     prefix = f"test-rl-{uuid.uuid4().hex}"
     redis_cache = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "roadmap_site.cache.FallbackRedisCache",
             "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": prefix,
         }

@@ -83,10 +83,11 @@ class ContentTree:
         return _one_or_404(self._paths.get((phase_slug, section_slug, topic_slug)), "topic")
 
 
-def default_tree():
+def default_tree(token=None):
     """The site's roadmap (the first one) with its tree, as of the current
-    content version: one query when this process has it already."""
-    token = versioning.current()
+    content version (or `token`, a version just read): one query when this
+    process has it already, none when given the token."""
+    token = token or versioning.current()
     roadmap = versioning.kept(token, "default-roadmap", _first_roadmap)
     if roadmap is None:
         raise Http404("No roadmap has been loaded yet.")

@@ -20,7 +20,9 @@ from django.db import connection
 from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
 
-from tracker.content.models import Subtopic
+from tracker.content import versioning
+from tracker.content.models import ContentVersion, Subtopic
+from tracker.content.tree import default_tree
 from tracker.progress.counting import Counts
 from tracker.progress.models import Progress
 from tracker.progress.status import Status
@@ -206,6 +208,23 @@ def load_progress(tree, learner=None, *, editable=False, times=False):
     return RoadmapProgress(tree, learner, editable, rows)
 
 
+def learner_progress(learner, *, editable=False):
+    """The default roadmap with `learner`'s statuses (no times): one query.
+
+    A signed-in page needs the content version (to know its tree is current)
+    and the learner's rows, one after the other; asked together, a learner's
+    page costs one round trip less. Anyone else gets load_progress's way.
+    """
+    if learner is None or not learner.is_authenticated:
+        return load_progress(default_tree(), learner, editable=editable)
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_AND_STATUSES, [learner.pk, versioning.VERSION_ROW])
+        found = cursor.fetchall()
+    tree = default_tree(token=found[0][0] if found else None)
+    statuses = [(pk, status) for _, pk, status in found if pk is not None]
+    return RoadmapProgress(tree, learner, editable, _keep_tree_rows(tree, statuses))
+
+
 def _rows_of(learner, tree, times):
     """The learner's rows on the tree's roadmap: one query, plain tuples.
 
@@ -222,6 +241,10 @@ def _rows_of(learner, tree, times):
         with connection.cursor() as cursor:
             cursor.execute(_STATUSES_OF, [learner.pk])
             found = cursor.fetchall()
+    return _keep_tree_rows(tree, found)
+
+
+def _keep_tree_rows(tree, found):
     items = tree.subtopic_pks
     return {
         pk: (_STATUSES[status], *(rest or _NO_TIMES)) for pk, status, *rest in found if pk in items
@@ -229,6 +252,13 @@ def _rows_of(learner, tree, times):
 
 
 _STATUSES_OF = f"SELECT subtopic_id, status FROM {Progress._meta.db_table} WHERE user_id = %s"  # noqa: S608 - a model's table name
+# The version row comes back even for a learner with no rows (LEFT JOIN).
+_VERSION_AND_STATUSES = f"""
+    SELECT version.token, progress.subtopic_id, progress.status
+    FROM {ContentVersion._meta.db_table} AS version
+    LEFT JOIN {Progress._meta.db_table} AS progress ON progress.user_id = %s
+    WHERE version.id = %s
+"""  # noqa: S608 - models' table names
 # A stored value to its Status: a dict read, where Status(value) is an enum call per row.
 _STATUSES = {status.value: status for status in Status}
 

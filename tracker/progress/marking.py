@@ -4,15 +4,37 @@ Every write stores the explicit state it was sent, never a toggle, so repeating
 a request (a double click, a retry, a second tab) changes nothing. Inserts
 ignore conflicts on (user, subtopic), so two identical requests racing each
 other cannot raise an IntegrityError.
+
+The one IntegrityError left is a write racing a re-import that removes its
+item: the view read the item from content it had, the import deleted it,
+and the row's foreign key no longer holds. The constraints are deferred to
+the end of the transaction: a tick's one statement commits on its own, so
+the error comes from that statement; a write of many rows raises it as its
+transaction commits. Either way it becomes ItemGone, a 404: the item is gone.
 """
 
-from django.db import connection, transaction
+from contextlib import contextmanager
+
+from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from tracker.progress.models import Progress
 from tracker.progress.status import COMPLETE, Status
+
+
+class ItemGone(Http404):
+    """The item being written no longer exists (removed by a re-import meanwhile)."""
+
+
+@contextmanager
+def _items_must_exist():
+    try:
+        yield
+    except IntegrityError as error:
+        raise ItemGone("That item is no longer on the roadmap.") from error
 
 
 def _change_existing(rows, status, now):
@@ -48,11 +70,14 @@ def set_subtopic_status(user, subtopic, status):
     completion time when moving between done and skipped.
     """
     if status == Status.PENDING:
-        Progress.objects.filter(user=user, subtopic=subtopic).delete()
+        # Written out too: the ORM's delete wraps its one statement in a
+        # transaction of its own, a round trip more for nothing.
+        with connection.cursor() as cursor:
+            cursor.execute(_DELETE, [user.pk, subtopic.pk])
         return
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     completed_at = now if status in COMPLETE else None
-    with connection.cursor() as cursor:
+    with _items_must_exist(), connection.cursor() as cursor:
         cursor.execute(_UPSERT, [user.pk, subtopic.pk, status.value, now, now, completed_at])
 
 
@@ -67,18 +92,23 @@ _UPSERT = f"""
                             ELSE COALESCE({_TABLE}.completed_at, excluded.completed_at) END
     WHERE {_TABLE}.status <> excluded.status
 """  # noqa: S608 - a model's table name
+_DELETE = f"DELETE FROM {_TABLE} WHERE user_id = %s AND subtopic_id = %s"  # noqa: S608
 
 
 def reset_roadmap(user, roadmap):
     Progress.objects.filter(user=user, subtopic__topic__section__phase__roadmap=roadmap).delete()
 
 
-@transaction.atomic
 def apply_statuses(user, changes):
     """Many items at once, all or nothing: [(subtopic_id, status)], status may be pending.
 
     A fixed number of statements per status, however many items change.
     """
+    with _items_must_exist(), transaction.atomic():
+        _apply(user, changes)
+
+
+def _apply(user, changes):
     by_status = {}
     for subtopic_id, status in changes:
         by_status.setdefault(status, []).append(subtopic_id)

@@ -24,12 +24,24 @@ def login_required_htmx(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.htmx and not request.user.is_authenticated:
-            back = request.htmx.current_url_abs_path or request.get_full_path()
+            back = _current_path(request) or request.get_full_path()
             login = redirect_to_login(back)
             return HttpResponseClientRedirect(login.url)
         return plain(request, *args, **kwargs)
 
     return wrapper
+
+
+def _current_path(request):
+    """The page the htmx request came from, if it is ours and can be parsed.
+
+    HX-Current-URL is whatever the client sent: django-htmx parses it with
+    urlsplit, which raises ValueError on a malformed address (`http://[`).
+    """
+    try:
+        return request.htmx.current_url_abs_path
+    except ValueError:
+        return None
 
 
 # Rendered in place of the per-request nonce in a visitor's cached page, then removed.

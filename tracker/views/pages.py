@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from tracker.content.tree import default_tree
 from tracker.progress import activity, plans, stamping
-from tracker.progress.loader import load_progress
+from tracker.progress.loader import learner_progress, load_progress
 from tracker.views.decorators import cached_for_visitors, login_required_htmx
 
 PAGE = "tracker/roadmap.html"
@@ -12,7 +12,9 @@ PAGE = "tracker/roadmap.html"
 
 def _roadmap_progress(request, *, times=False):
     """The default roadmap with the viewer's own progress, which they may change."""
-    return load_progress(default_tree(), request.user, editable=True, times=times)
+    if times:
+        return load_progress(default_tree(), request.user, editable=True, times=True)
+    return learner_progress(request.user, editable=True)
 
 
 @cached_for_visitors
