@@ -47,6 +47,8 @@ def unreadable_charset(content_type):
         codec = codecs.lookup(charset)
     except (LookupError, ValueError):  # ValueError: a NUL byte in the name
         return f"Unknown charset {charset!r} in Content-Type."
+    # The flag str.encode and bytes.decode check themselves: rot13, base64 and
+    # the other bytes-to-bytes codecs are registered but are not text encodings.
     if not codec._is_text_encoding:
         return f"The charset {charset!r} in Content-Type is not a text encoding."
     return None

@@ -14,8 +14,6 @@ list (added after the export, say) are left as they are.
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
 from tracker.content.models import Subtopic
 from tracker.progress import marking
 from tracker.progress.loader import load_progress
@@ -128,12 +126,13 @@ def load_plan(user, tree, parsed):
     return plan_import(parsed, load_progress(tree, user))
 
 
-@transaction.atomic
 def apply_changes(user, roadmap, pairs):
     """Apply [(subtopic_id, status)] from a plan at once; return how many applied.
 
     Items removed from the roadmap since the preview are dropped rather than
-    failing the whole import.
+    failing the whole import. The write is apply_statuses' own transaction,
+    the outermost, so an item removed between this check and its commit is
+    its ItemGone (a 404), not an IntegrityError raised on the way out.
     """
     wanted = {pk: status for pk, status in pairs if status in STATUS_ORDER}
     existing = set(
