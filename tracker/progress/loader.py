@@ -181,8 +181,10 @@ class RoadmapProgress:
         is the site's, not UTC's, so a tick at 23:30 local time counts for that
         evening.
         """
+        # The zone looked up once, not by timezone.localdate() for every row.
+        zone = timezone.get_current_timezone()
         days = Counter(
-            timezone.localdate(completed_at)
+            completed_at.astimezone(zone).date()
             for status, _, _, completed_at in self.rows.values()
             if status == Status.DONE and completed_at
         )
