@@ -59,20 +59,45 @@ def _fresh_cache(request, django_db_blocker):
         cache.clear()
 
 
+# The rows the committed fixture loads, as the first test to ask loaded them.
+_loaded_roadmap = {}
+
+
 @pytest.fixture
 def roadmap(db):
     """The real seed's content, loaded from the committed fixture.
 
-    Its tree is read into this process's memory at once, as the first
-    request after a content change would: query budgets measure the pages
-    every later request serves (tests/test_content_cache.py measures the read).
+    loaddata reads it once per test run (about 5,000 queries: each object
+    looks its natural keys up); every later test gets the same rows back in
+    one bulk insert per table, and a new content version as loaddata's saves
+    would give, so the suite does not spend most of its time on PostgreSQL
+    loading the same fixture hundreds of times. Its tree is read into this
+    process's memory at once, as the first request after a content change
+    would: query budgets measure the pages every later request serves
+    (tests/test_content_cache.py measures the read).
     """
+    from tracker.content import versioning
     from tracker.content.tree import default_tree
     from tracker.models import Roadmap
 
-    call_command("loaddata", "ai_engineer_roadmap", verbosity=0)
+    if _loaded_roadmap:
+        for model, rows in _loaded_roadmap.items():
+            model.objects.bulk_create(rows)
+        versioning.bump()
+    else:
+        call_command("loaddata", "ai_engineer_roadmap", verbosity=0)
+        _loaded_roadmap.update(_content_rows())
     default_tree()
     return Roadmap.objects.get()
+
+
+def _content_rows():
+    """Every content row, parents before children, as unsaved copies."""
+    from tracker.models import Phase, Resource, Roadmap, Section, Subtopic, Topic
+
+    prerequisites = Topic.prerequisites.through
+    models = (Roadmap, Phase, Section, Topic, Subtopic, Resource, prerequisites)
+    return {model: list(model.objects.order_by("pk")) for model in models}
 
 
 @pytest.fixture

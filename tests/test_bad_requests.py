@@ -18,7 +18,7 @@ from tracker.models import Progress, Subtopic
 
 
 @pytest.mark.parametrize("path", ["/u/%00/", "/u/a%00b/", "/u/a%00b/badge.svg", "/u/\x00/"])
-def test_a_username_with_a_nul_byte_is_not_found(roadmap, client, path):
+def test_a_username_with_a_nul_byte_is_not_found(db, client, path):
     response = client.get(path)
     assert response.status_code == 404
 
@@ -29,7 +29,7 @@ def test_the_admin_autocomplete_refuses_a_nul_byte_in_its_term(staff_client):
     assert response.status_code == 400
 
 
-def test_a_nul_byte_in_any_query_is_a_bad_request(roadmap, learner_client):
+def test_a_nul_byte_in_any_query_is_a_bad_request(learner_client):
     response = learner_client.get(reverse("admin:auth_user_changelist"), {"q": "a\x00b"})
     assert response.status_code == 400
     assert b"NUL" in response.content
@@ -102,7 +102,7 @@ TOO_MANY_FIELDS = "&".join(f"f{number}=1" for number in range(1200)).encode()
         ("multipart/form-data", b"no boundary at all"),
     ],
 )
-def test_an_undecodable_body_gets_a_client_error_not_a_500(roadmap, path, host, content_type, body):
+def test_an_undecodable_body_gets_a_client_error_not_a_500(db, path, host, content_type, body):
     status, headers, content = wsgi(
         "POST",
         path,
@@ -116,7 +116,7 @@ def test_an_undecodable_body_gets_a_client_error_not_a_500(roadmap, path, host, 
     assert b"Roadmap tracker" in content
 
 
-def test_the_error_pages_are_the_sites_own(roadmap):
+def test_the_error_pages_are_the_sites_own(db):
     status, headers, content = wsgi("GET", "/no-such-page/")
     assert status == 404
     assert b"Page not found" in content
@@ -127,7 +127,7 @@ def test_the_error_pages_are_the_sites_own(roadmap):
 
 
 @pytest.mark.parametrize("charset", ["rot13", "base64", "no-such-charset", "utf-8\x00"])
-def test_a_charset_that_is_not_a_text_encoding_is_a_bad_request(roadmap, charset, caplog):
+def test_a_charset_that_is_not_a_text_encoding_is_a_bad_request(db, charset, caplog):
     with caplog.at_level(logging.WARNING):
         status, headers, content = wsgi(
             "GET", "/", query="a=1", content_type=f"text/plain; charset={charset}"

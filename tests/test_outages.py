@@ -97,7 +97,7 @@ def sign_in(client, password):
     return "_auth_user_id" in client.session
 
 
-def test_with_redis_down_sign_in_works_and_is_still_rate_limited(roadmap, redis_down, caplog):
+def test_with_redis_down_sign_in_works_and_is_still_rate_limited(db, redis_down, caplog):
     make_user("ada")
     with caplog.at_level(logging.WARNING, logger="roadmap_site.cache"):
         assert sign_in(Client(), "correct horse battery")
