@@ -8,11 +8,14 @@ Fixtures live in conftest.py; plain functions and constants live here.
 """
 
 import io
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from html.parser import HTMLParser
 
+import pytest
+import redis
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.signals import request_finished, request_started
@@ -400,3 +403,15 @@ def wsgi(method="GET", path="/", *, query="", body=b"", content_type="", headers
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     return started["status"], started["headers"], content
+
+
+# A real Redis server for the tests that need one (CI runs one; so does this machine)
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_or_skip():
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis server at {TEST_REDIS_URL}")

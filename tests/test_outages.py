@@ -6,7 +6,6 @@ on SQLite), so the driver raises what it raises in a real outage.
 """
 
 import logging
-import os
 import socket
 import time
 import uuid
@@ -20,9 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from roadmap_site import cache as fallback
-from tests.helpers import make_user
-
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.helpers import TEST_REDIS_URL, make_user, redis_or_skip
 
 
 def closed_port():
@@ -122,17 +119,10 @@ def test_with_redis_down_password_reset_and_signed_in_pages_work(roadmap, redis_
     assert response.status_code == 302
 
 
-def real_redis_or_skip():
-    try:
-        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis server at {TEST_REDIS_URL}")
-
-
 def test_what_changed_during_a_redis_outage_is_not_served_stale_afterwards(monkeypatch):
     """Redis really stops answering (CLIENT PAUSE): a key deleted meanwhile,
     say a session signed out, must not come back from Redis's old copy."""
-    real_redis_or_skip()
+    redis_or_skip()
     monkeypatch.setattr(fallback, "RETRY_SECONDS", 0.5)
     settings = fallback_cache(TEST_REDIS_URL)["default"]
     cache = fallback.FallbackRedisCache(settings["LOCATION"], settings)

@@ -8,7 +8,6 @@ the database cache here, Redis when REDIS_URL is set, so that every app
 server sees the same counts.
 """
 
-import os
 import uuid
 
 import pytest
@@ -20,10 +19,11 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from tests.helpers import TEST_REDIS_URL, redis_or_skip
+
 PASSWORD = "correct horse battery"
 THROTTLED = b"Too many failed login attempts. Try again later."
 WRONG = b"The username and/or password you specified are not correct."
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 pytestmark = pytest.mark.django_db
@@ -103,13 +103,6 @@ def test_the_count_is_kept_in_the_configured_cache(learner):
 
     _, signed_in = sign_in("ada", PASSWORD)
     assert signed_in
-
-
-def redis_or_skip():
-    try:
-        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis server at {TEST_REDIS_URL}")
 
 
 def test_with_redis_every_cache_client_sees_the_same_counts(learner):
