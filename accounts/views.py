@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import badge_cache, badges, profiles
 from accounts.forms import USERNAME_TAKEN, DeleteAccountForm, ProfileSettingsForm
 from tracker.content.queries import default_roadmap
-from tracker.content.tree import default_tree
 from tracker.progress import activity, stamping
-from tracker.progress.loader import load_progress, overall_counts
+from tracker.progress.loader import learner_progress, overall_counts
+from tracker.views import page_memo
+from tracker.views.page_memo import fingerprint
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,21 +45,28 @@ def public_page(request, username):
     if learner is None:
         raise Http404("No public progress page here.")
     # Read-only even for the owner: the page shows what everyone else sees.
-    progress = load_progress(default_tree(), learner, times=True)
-    context = {
-        "learner": learner,
-        "profile": profiles.profile_of(learner),
-        "is_owner": request.user == learner,
-        "progress": progress,
-        "since": progress.learning_since(),
-        "activity": activity.build(progress.completion_days(), timezone.localdate()),
-        **profiles.share_links(request, username),
-    }
-    pieces = {
-        "outline": stamping.outline(progress),
-        "phases_summary": stamping.phases_summary(progress),
-    }
-    return stamping.page(request, "accounts/public_page.html", context, **pieces)
+    progress = learner_progress(learner, times=True)
+    profile = profiles.profile_of(learner)
+    today = timezone.localdate()
+
+    def build_page():
+        context = {
+            "learner": learner,
+            "profile": profile,
+            "is_owner": request.user == learner,
+            "progress": progress,
+            "since": progress.learning_since(),
+            "activity": activity.build(progress.completion_days(), today),
+            **profiles.share_links(request, username),
+        }
+        pieces = {
+            "outline": stamping.outline(progress),
+            "phases_summary": stamping.phases_summary(progress),
+        }
+        return stamping.page(request, "accounts/public_page.html", context, **pieces)
+
+    inputs = (fingerprint(learner), fingerprint(profile), progress.state, today)
+    return page_memo.respond(request, inputs, build_page)
 
 
 @require_safe

@@ -144,8 +144,10 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, each reading a signed-in request's user in one
+    # plain query (accounts/backends.py).
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -265,6 +267,11 @@ if env_bool("BEHIND_PROXY", False):
     ALLAUTH_TRUSTED_PROXY_COUNT = 1
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Signed-in pages kept whole per process, by everything they show
+# (tracker/views/page_memo.py): this many bytes at most; 0 turns it off.
+# About 190 KB a learner's roadmap page, so the default keeps some 300.
+PAGE_MEMO_BYTES = env_int("PAGE_MEMO_BYTES", 64 * 1024 * 1024)
 
 # Serve /bench/bare/, the one-line view `manage.py bench` divides every page's
 # throughput by (roadmap_site/bench.py). The benchmark turns it on; nothing else should.

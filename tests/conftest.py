@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.helpers import make_user
+from tracker.views import page_memo
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +55,11 @@ def _fresh_cache(request, django_db_blocker):
     request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock():
         cache.clear()
+    page_memo.clear()
     yield
     with django_db_blocker.unblock():
         cache.clear()
+    page_memo.clear()
 
 
 # The rows the committed fixture loads, as the first test to ask loaded them.

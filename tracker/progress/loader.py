@@ -68,8 +68,21 @@ class RoadmapProgress:
         self.editable = editable and learner is not None
         # {subtopic pk: (status, created_at, updated_at, completed_at)}; no row is pending.
         self.rows = rows
-        self.counts = _tally(tree, rows)
-        self.overall = self.counts[("roadmap", tree.roadmap.pk)]
+
+    @cached_property
+    def counts(self):
+        return _tally(self.tree, self.rows)
+
+    @cached_property
+    def overall(self):
+        return self.counts[("roadmap", self.roadmap.pk)]
+
+    @property
+    def state(self):
+        """All this object was built from, to compare by equality: a key for
+        pages kept whole (tracker.views.page_memo)."""
+        learner = self.learner.pk if self.learner else None
+        return (self.tree.token, learner, self.editable, frozenset(self.rows.items()))
 
     @property
     def read_only(self):
@@ -210,21 +223,30 @@ def load_progress(tree, learner=None, *, editable=False, times=False):
     return RoadmapProgress(tree, learner, editable, rows)
 
 
-def learner_progress(learner, *, editable=False):
-    """The default roadmap with `learner`'s statuses (no times): one query.
+def learner_progress(learner, *, editable=False, times=False):
+    """The default roadmap with `learner`'s progress: one query.
 
     A signed-in page needs the content version (to know its tree is current)
     and the learner's rows, one after the other; asked together, a learner's
     page costs one round trip less. Anyone else gets load_progress's way.
     """
-    if learner is None or not learner.is_authenticated:
-        return load_progress(default_tree(), learner, editable=editable)
+    # SQLite hands a raw query its times as text, which the ORM would convert:
+    # there (development, tests) times come through load_progress's ORM query.
+    if not learner or not learner.is_authenticated or (times and connection.vendor != "postgresql"):
+        return load_progress(default_tree(), learner, editable=editable, times=times)
+    query = _VERSION_AND_TIMES if times else _VERSION_AND_STATUSES
     with connection.cursor() as cursor:
-        cursor.execute(_VERSION_AND_STATUSES, [learner.pk, versioning.VERSION_ROW])
+        cursor.execute(query, [learner.pk, versioning.VERSION_ROW])
         found = cursor.fetchall()
     tree = default_tree(token=found[0][0] if found else None)
-    statuses = [(pk, status) for _, pk, status in found if pk is not None]
-    return RoadmapProgress(tree, learner, editable, _keep_tree_rows(tree, statuses))
+    rows = [row[1:] for row in found if row[1] is not None]
+    return RoadmapProgress(tree, learner, editable, _keep_tree_rows(tree, rows))
+
+
+def progress_of_statuses(tree, learner, found, *, editable=False):
+    """`tree` with `learner`'s rows as [(subtopic_id, status)] already read
+    (tracker.progress.marking.set_subtopic_status): no query."""
+    return RoadmapProgress(tree, learner, editable, _keep_tree_rows(tree, found))
 
 
 def _rows_of(learner, tree, times):
@@ -255,12 +277,16 @@ def _keep_tree_rows(tree, found):
 
 _STATUSES_OF = f"SELECT subtopic_id, status FROM {Progress._meta.db_table} WHERE user_id = %s"  # noqa: S608 - a model's table name
 # The version row comes back even for a learner with no rows (LEFT JOIN).
-_VERSION_AND_STATUSES = f"""
-    SELECT version.token, progress.subtopic_id, progress.status
+_VERSION_AND = f"""
+    SELECT version.token, progress.subtopic_id, progress.status{{times}}
     FROM {ContentVersion._meta.db_table} AS version
     LEFT JOIN {Progress._meta.db_table} AS progress ON progress.user_id = %s
     WHERE version.id = %s
 """  # noqa: S608 - models' table names
+_VERSION_AND_STATUSES = _VERSION_AND.format(times="")
+_VERSION_AND_TIMES = _VERSION_AND.format(
+    times=", progress.created_at, progress.updated_at, progress.completed_at"
+)
 # A stored value to its Status: a dict read, where Status(value) is an enum call per row.
 _STATUSES = {status.value: status for status in Status}
 

@@ -61,24 +61,37 @@ def _insert(user, subtopic_ids, status, now):
 
 
 def set_subtopic_status(user, subtopic, status):
-    """One item: one statement, atomic on its own.
+    """One item, written in one statement, atomic on its own; returns the
+    learner's [(subtopic_id, status)] as they stand after the write.
 
-    A tick is the site's most frequent write, so it is one upsert written out
-    (PostgreSQL and SQLite speak the same ON CONFLICT) rather than the ORM's
-    update-then-insert: half the round trips. It changes a row only when the
-    status differs, so a repeat keeps its times, and it keeps the first
-    completion time when moving between done and skipped.
+    A tick is the site's most frequent write, so it is written out: an
+    upsert (PostgreSQL and SQLite speak the same ON CONFLICT) rather than
+    the ORM's update-then-insert, and a plain DELETE for "not started"
+    rather than the ORM's, which wraps its one statement in a transaction.
+    The upsert changes a row only when the status differs, so a repeat keeps
+    its times, and keeps the first completion time when moving between done
+    and skipped. Its answer needs every row read back: on PostgreSQL the
+    write and the read are one statement (a data-modifying WITH, whose
+    SELECT sees the rows as they were before it, so the written item is
+    added here); SQLite has no such WITH and runs the two in turn.
     """
     if status == Status.PENDING:
-        # Written out too: the ORM's delete wraps its one statement in a
-        # transaction of its own, a round trip more for nothing.
-        with connection.cursor() as cursor:
-            cursor.execute(_DELETE, [user.pk, subtopic.pk])
-        return
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    completed_at = now if status in COMPLETE else None
+        write, params = _DELETE, [user.pk, subtopic.pk]
+    else:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        completed_at = now if status in COMPLETE else None
+        write, params = _UPSERT, [user.pk, subtopic.pk, status.value, now, now, completed_at]
+    others = [user.pk, subtopic.pk]
     with _items_must_exist(), connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [user.pk, subtopic.pk, status.value, now, now, completed_at])
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH written AS ({write}) {_OTHER_ROWS}", params + others)
+        else:
+            cursor.execute(write, params)
+            cursor.execute(_OTHER_ROWS, others)
+        found = cursor.fetchall()
+    if status != Status.PENDING:
+        found.append((subtopic.pk, status.value))
+    return found
 
 
 _TABLE = Progress._meta.db_table
@@ -93,6 +106,7 @@ _UPSERT = f"""
     WHERE {_TABLE}.status <> excluded.status
 """  # noqa: S608 - a model's table name
 _DELETE = f"DELETE FROM {_TABLE} WHERE user_id = %s AND subtopic_id = %s"  # noqa: S608
+_OTHER_ROWS = f"SELECT subtopic_id, status FROM {_TABLE} WHERE user_id = %s AND subtopic_id <> %s"  # noqa: S608
 
 
 def reset_roadmap(user, roadmap):

@@ -28,7 +28,7 @@ from tracker.progress.forms import (
     SubtopicStatusForm,
     TopicStatusForm,
 )
-from tracker.progress.loader import load_progress
+from tracker.progress.loader import load_progress, progress_of_statuses
 from tracker.progress.status import Status
 from tracker.views.decorators import login_required_htmx
 
@@ -55,11 +55,14 @@ def _invalid(form):
     return HttpResponseBadRequest(f"Invalid request. {problems}", content_type="text/plain")
 
 
-def _done(request, tree, kind, node, status):
-    """Answer a write: back to the page without JavaScript, a fragment with htmx."""
+def _done(request, tree, kind, node, status, rows=None):
+    """Answer a write: back to the page without JavaScript, a fragment with htmx.
+
+    `rows`: the learner's statuses as the write read them back, if it did.
+    """
     if not request.htmx:
         return redirect(f"{_next_url(request)}#{_anchor(request, node)}")
-    return _answer(request, tree, kind, node, status)
+    return _answer(request, tree, kind, node, status, rows)
 
 
 def _anchor(request, node):
@@ -72,9 +75,12 @@ def _anchor(request, node):
     return f"{GUIDE_PREFIX if prefix == GUIDE_PREFIX else ''}{node.anchor}"
 
 
-def _answer(request, tree, kind, node, status):
+def _answer(request, tree, kind, node, status, rows):
     """The htmx answer, read back after the write: what the database now holds."""
-    progress = load_progress(tree, request.user, editable=True)
+    if rows is None:
+        progress = load_progress(tree, request.user, editable=True)
+    else:
+        progress = progress_of_statuses(tree, request.user, rows, editable=True)
     if kind == "subtopic":
         return stamping.answer(request, progress, status=status, subtopic=node)
     return stamping.answer(request, progress, status=status, topic=node)
@@ -87,8 +93,9 @@ def _write(request, kind, pk, status):
     tree = default_tree()
     if kind == "subtopic":
         node = tree.subtopic(pk)
-        marking.set_subtopic_status(request.user, node, status)
-    elif kind == "topic":
+        rows = marking.set_subtopic_status(request.user, node, status)
+        return _done(request, tree, kind, node, status, rows)
+    if kind == "topic":
         node = tree.topic(pk)
         changes = [(subtopic.pk, status) for subtopic in tree.subtopics_of[node.pk]]
         marking.apply_statuses(request.user, changes)
