@@ -240,6 +240,35 @@ def element_by_id(source, element_id):
     return document(source).find_one(id=element_id)
 
 
+def accessible_name(page, element):
+    """The name a screen reader gives `element` on `page` (a document): its
+    aria-labelledby's texts joined with spaces, else its aria-label, else
+    its text, as the accessible name computation has it for these controls."""
+    labelledby = element.attrs.get("aria-labelledby")
+    if labelledby:
+        return " ".join(page.find_one(id=ref).text.strip() for ref in labelledby.split())
+    return element.attrs.get("aria-label") or element.text.strip()
+
+
+# An item's controls have no ids of their own (outline.html#item): each is
+# found in its item by what it is. The buttons' names start with these words.
+ITEM_WORDS = {"learning": "w-learning", "skip": "w-skip"}
+
+
+def item_control(source, pk, kind, prefix=""):
+    """An item's checkbox ("tick") or its "learning" or "skip" button, in
+    the outline or, with `prefix` "guide-", in a topic's guide."""
+    item = element_by_id(source, f"{prefix}subtopic-{pk}")
+    if kind == "tick":
+        return item.find_one("input", type="checkbox")
+    (button,) = [
+        button
+        for button in item.find_all("button")
+        if button.attrs["aria-labelledby"].startswith(prefix + ITEM_WORDS[kind])
+    ]
+    return button
+
+
 def first_element(source):
     """The first top-level element: the root of an htmx fragment."""
     top = document(source).children

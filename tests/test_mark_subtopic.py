@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.helpers import HTMX, element_by_id, find_one, first_element, make_user
+from tests.helpers import HTMX, element_by_id, find_one, first_element, item_control, make_user
 from tracker.models import Progress, Subtopic
 
 
@@ -75,7 +75,7 @@ def test_htmx_gets_the_item_and_every_counter_out_of_band(learner_client, subtop
     item = first_element(html)
     assert (item.tag, item.attrs["id"]) == ("li", f"subtopic-{subtopic.pk}")
     assert item.classes == {"subtopic", "status-done"}
-    assert "checked" in element_by_id(html, f"tick-{subtopic.pk}").attrs
+    assert "checked" in item_control(html, subtopic.pk, "tick").attrs
     counters = {
         f"topic-{topic.pk}-progress": "progress-topic",
         f"section-{section.pk}-progress": "progress-section",

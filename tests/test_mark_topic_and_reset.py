@@ -1,7 +1,5 @@
 """Topic-level marking, the whole-roadmap reset, and the signed-in home."""
 
-import re
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -48,7 +46,7 @@ def test_htmx_gets_the_topic_and_the_counters_above_it(learner_client, topic):
     article = first_element(fragment)
     assert (article.tag, article.attrs["id"]) == ("article", f"topic-{topic.pk}")
     assert article.classes == {"topic", "is-complete"}
-    ticks = fragment.find_all("input", type="checkbox", name="done", id=re.compile(r"tick-\d+"))
+    ticks = fragment.find_all("input", type="checkbox", name="done")
     assert len(ticks) == 4
     assert fragment.find_all(checked=True) == ticks
     assert f'id="section-{topic.section.pk}-progress"' in html

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.helpers import HTMX, element_by_id, find_all, first_element, tick
+from tests.helpers import HTMX, element_by_id, find_all, first_element, item_control, tick
 from tracker.models import Progress, Subtopic, Topic
 
 URL = reverse("tracker:mark")
@@ -72,8 +72,13 @@ def test_it_needs_a_csrf_token(learner, items):
 
 @pytest.mark.parametrize(
     "data",
-    [{"mark": "999999:done"}, {"mark_topic": "999999:done"}, {"save": "999999", "done": "1"}],
-    ids=["mark", "mark_topic", "save"],
+    [
+        {"mark": "999999:done"},
+        {"mark_topic": "999999:done"},
+        {"save": "999999", "done": "1"},
+        {"save_section": "999999", "done": "1"},
+    ],
+    ids=["mark", "mark_topic", "save", "save_section"],
 )
 def test_an_unknown_subtopic_or_topic_is_404(learner_client, roadmap, data):
     assert learner_client.post(URL, data).status_code == 404
@@ -95,9 +100,9 @@ def test_a_subtopic_number_is_not_taken_for_a_topic(learner_client, roadmap):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({}, "Send one of mark, mark_topic or save."),
-        ({"next": "/"}, "Send one of mark, mark_topic or save."),
-        ({"mark": "", "mark_topic": ""}, "Send one of mark, mark_topic or save."),
+        ({}, "Send one of mark, mark_topic, save or save_section."),
+        ({"next": "/"}, "Send one of mark, mark_topic, save or save_section."),
+        ({"mark": "", "mark_topic": ""}, "Send one of mark, mark_topic, save or save_section."),
         ({"mark": "{item}:done", "mark_topic": "{topic}:done"}, "Send one of mark"),
         ({"mark": "{item}:done", "save": "{topic}"}, "Send one of mark"),
         ({"mark": "abc:done"}, "'abc' is not an item number."),
@@ -111,6 +116,9 @@ def test_a_subtopic_number_is_not_taken_for_a_topic(learner_client, roadmap):
         ({"save": "{topic}", "done": "x"}, "'x' is not an item number."),
         ({"save": "{topic}", "done": ["{item}", "-1"]}, "'-1' is not an item number."),
         ({"save": "١٢"}, "is not an item number."),  # digits, but not ASCII ones
+        ({"save_section": "x"}, "'x' is not an item number."),
+        ({"save_section": "{topic}", "done": ["{item}", "1.5"]}, "'1.5' is not an item number."),
+        ({"save_section": "{topic}", "save": "{topic}"}, "Send one of mark"),
         ({"mark": "9" * 19 + ":done"}, "is not an item number."),
     ],
 )
@@ -229,6 +237,36 @@ def test_save_leaves_other_topics_alone(learner_client, learner, topic, items):
     assert statuses(learner) == {elsewhere.pk: "done"}
 
 
+def test_a_sections_save_sets_its_boxes_as_ticked_and_nothing_outside_it(
+    learner_client, learner, topic, items
+):
+    """Without JavaScript the outline has one "Save ticks" per section (outline.html#phase)."""
+    section = topic.section
+    in_section = list(Subtopic.objects.filter(topic__section=section).order_by("pk"))
+    other_topic_item = next(item for item in in_section if item.topic_id != topic.pk)
+    elsewhere = Subtopic.objects.exclude(topic__section=section).first()
+    derivatives, chain_rule, gradients, optimisation = items
+    Progress.objects.create(user=learner, subtopic=derivatives, status="done")
+    Progress.objects.create(user=learner, subtopic=chain_rule, status="learning")
+    Progress.objects.create(user=learner, subtopic=elsewhere, status="done")
+
+    ticked = [
+        optimisation.pk,
+        other_topic_item.pk,
+        Subtopic.objects.exclude(topic__section=section).last().pk,
+    ]
+    response = learner_client.post(URL, {"save_section": section.pk, "done": ticked, "next": "/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/#section-{section.pk}"
+    assert statuses(learner) == {
+        chain_rule.pk: "learning",
+        optimisation.pk: "done",
+        other_topic_item.pk: "done",
+        elsewhere.pk: "done",
+    }
+
+
 def test_it_changes_only_the_signed_in_learners_rows(
     learner_client, learner, other_learner, topic, items
 ):
@@ -243,6 +281,7 @@ def test_it_changes_only_the_signed_in_learners_rows(
         {"mark_topic": f"{topic.pk}:pending"},
         {"save": topic.pk, "done": [items[2].pk]},
         {"save": topic.pk},
+        {"save_section": topic.section_id, "done": [items[2].pk]},
     ]
     for data in posts:
         assert learner_client.post(URL, data).status_code == 302
@@ -315,9 +354,9 @@ def test_htmx_mark_answers_the_item_in_its_new_state_and_the_counters_out_of_ban
     assert (root.tag, root.attrs["id"]) == ("li", f"subtopic-{item.pk}")
     assert root.classes == {"subtopic", f"status-{status}"}
     assert "hx-swap-oob" not in root.attrs
-    assert ("checked" in element_by_id(html, f"tick-{item.pk}").attrs) is checked
-    assert element_by_id(html, f"learning-{item.pk}").attrs["aria-pressed"] == learning_pressed
-    assert element_by_id(html, f"skip-{item.pk}").attrs["aria-pressed"] == skip_pressed
+    assert ("checked" in item_control(html, item.pk, "tick").attrs) is checked
+    assert item_control(html, item.pk, "learning").attrs["aria-pressed"] == learning_pressed
+    assert item_control(html, item.pk, "skip").attrs["aria-pressed"] == skip_pressed
     for counter_id in counters_of(topic):
         assert element_by_id(html, counter_id).attrs.get("hx-swap-oob") == "true", counter_id
     done = 1 + (status == "done")
@@ -342,7 +381,7 @@ def test_htmx_mark_topic_answers_the_whole_topic_and_the_counters_above_it(
     assert "is-complete" in root.classes
     for item in items:
         assert "status-done" in element_by_id(html, f"subtopic-{item.pk}").classes
-        assert "checked" in element_by_id(html, f"tick-{item.pk}").attrs
+        assert "checked" in item_control(html, item.pk, "tick").attrs
     # The topic's own counter is inside the topic; the levels above travel out of band.
     assert (
         counts_text(html, f"topic-{topic.pk}-progress")
@@ -388,11 +427,11 @@ def test_htmx_from_a_guide_answers_the_guide_item_and_the_outline_item_out_of_ba
         {"subtopic", "status-skipped"},
     )
     assert "hx-swap-oob" not in guide.attrs
-    assert element_by_id(html, f"guide-skip-{item.pk}").attrs["aria-pressed"] == "true"
+    assert item_control(html, item.pk, "skip", "guide-").attrs["aria-pressed"] == "true"
     outline = element_by_id(html, f"subtopic-{item.pk}")
     assert outline.attrs.get("hx-swap-oob") == "true"
     assert "status-skipped" in outline.classes
-    assert element_by_id(html, f"skip-{item.pk}").attrs["aria-pressed"] == "true"
+    assert item_control(html, item.pk, "skip").attrs["aria-pressed"] == "true"
     for counter_id in counters_of(topic):
         assert element_by_id(html, counter_id).attrs.get("hx-swap-oob") == "true", counter_id
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.helpers import document, element_by_id, find_all, subtopic_items
+from tests.helpers import accessible_name, document, find_all, item_control, subtopic_items
 from tracker.models import Progress, Subtopic
 
 
@@ -76,7 +76,7 @@ def test_a_learner_sees_checkboxes_and_counts(learner_client, learner, roadmap):
     Progress.objects.create(user=learner, subtopic=subtopic, status="done")
     html = learner_client.get(reverse("tracker:roadmap")).content.decode()
     assert html.count('type="checkbox"') == 210
-    assert "checked" in element_by_id(html, f"tick-{subtopic.pk}").attrs
+    assert "checked" in item_control(html, subtopic.pk, "tick").attrs
     assert 'id="overall-progress"' in html
     assert "1 done" in html
     assert "210 total" in html
@@ -90,15 +90,20 @@ def test_every_control_has_a_label(learner_client, roadmap):
         # Its label wraps it, so the label's text names it.
         assert checkbox.parent.tag == "label"
         assert checkbox.parent.text.strip()
-    buttons = page.find_all("button", name="mark")
-    assert len(buttons) == 420
-    names = [button.attrs["aria-label"] for button in buttons]
-    # Each names its item, and starts with the word it shows (WCAG's label in name).
-    assert all(
-        name.startswith(f"{button.text.strip()}: ")
-        for name, button in zip(names, buttons, strict=True)
+    for command, count in (("mark", 420), ("mark_topic", 110)):
+        buttons = page.find_all("button", name=command)
+        assert len(buttons) == count
+        names = [accessible_name(page, button) for button in buttons]
+        # Each names its item or topic, and starts with the word it shows (WCAG's label in name).
+        assert all(
+            name.startswith(f"{button.text.strip()}: ") and len(name) > len(button.text) + 3
+            for name, button in zip(names, buttons, strict=True)
+        )
+        assert len(set(names)) == len(names)
+    item = Subtopic.objects.get(title="Chain rule")
+    assert accessible_name(page, item_control(page, item.pk, "learning")) == (
+        f"Learning: {item.title}"
     )
-    assert len(set(names)) == len(names)
 
 
 def test_the_page_is_sent_with_a_strict_content_security_policy(learner_client, roadmap):

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import HTMX, element_by_id, find_one
-from tracker.content.tree import default_tree
+from tracker.content.tree import default_tree, levels_of
 from tracker.models import Progress, Subtopic
 from tracker.progress.counting import Counts
 from tracker.progress.loader import _tally
@@ -190,6 +190,17 @@ def numbered(raw):
     )
 
 
+def every_level(counts, shape, roadmap_pk):
+    """{key: Counts} of every level of `shape`, read from the lazy `counts` one by one."""
+    keys = [("roadmap", roadmap_pk)]
+    for phase_pk, sections in shape:
+        keys.append(("phase", phase_pk))
+        for section_pk, topics in sections:
+            keys.append(("section", section_pk))
+            keys.extend(("topic", topic_pk) for topic_pk, _ in topics)
+    return {key: counts[key] for key in keys}
+
+
 def naive_counts(shape, roadmap_pk, statuses):
     """Count every level by listing its items and looking each one up."""
 
@@ -232,9 +243,10 @@ def test_tally_equals_a_naive_count(raw, data):
     pks = st.sampled_from(item_pks) | elsewhere if item_pks else elsewhere
     statuses = data.draw(st.dictionaries(pks, st.sampled_from(list(Status)), max_size=40))
     rows = {pk: (status, None, None, None) for pk, status in statuses.items()}
-    tree = SimpleNamespace(shape=shape, roadmap=SimpleNamespace(pk=0))
+    levels, item_hours = levels_of(shape, 0)
+    tree = SimpleNamespace(levels=levels, item_hours=item_hours)
 
-    assert _tally(tree, rows) == naive_counts(shape, 0, statuses)
+    assert every_level(_tally(tree, rows), shape, 0) == naive_counts(shape, 0, statuses)
 
 
 @FEW_EXAMPLES
@@ -244,6 +256,21 @@ def test_tally_on_the_real_tree_equals_a_naive_count(roadmap, data):
     pks = [s.pk for s in tree.subtopics]
     statuses = data.draw(st.dictionaries(st.sampled_from(pks), st.sampled_from(list(Status))))
     rows = {pk: (status, None, None, None) for pk, status in statuses.items()}
-    counts = _tally(tree, rows)
+    counts = every_level(_tally(tree, rows), tree.shape, roadmap.pk)
     assert counts == naive_counts(tree.shape, roadmap.pk, statuses)
     assert counts[("roadmap", roadmap.pk)].total == 210
+
+
+@FEW_EXAMPLES
+@given(data=st.data())
+def test_one_level_alone_counts_as_in_a_full_tally(roadmap, data):
+    """A tick's answer asks for four levels, in that order; each must be what
+    the full count says, whatever was asked before."""
+    tree = default_tree()
+    pks = [s.pk for s in tree.subtopics]
+    statuses = data.draw(st.dictionaries(st.sampled_from(pks), st.sampled_from(list(Status))))
+    rows = {pk: (status, None, None, None) for pk, status in statuses.items()}
+    expected = naive_counts(tree.shape, roadmap.pk, statuses)
+    keys = data.draw(st.lists(st.sampled_from(sorted(expected)), max_size=6))
+    counts = _tally(tree, rows)
+    assert [counts[key] for key in keys] == [expected[key] for key in keys]

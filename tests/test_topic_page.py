@@ -3,7 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from tests.helpers import HTMX, element_by_id, find_all, find_one, first_element, make_user
+from tests.helpers import (
+    HTMX,
+    element_by_id,
+    find_all,
+    find_one,
+    first_element,
+    item_control,
+    make_user,
+)
 from tracker.models import Progress, Resource, Subtopic, Topic
 
 DRAWER = {**HTMX, "HX-Target": "drawer-content"}
@@ -88,7 +96,7 @@ def test_a_learner_has_all_four_states_on_each_item(learner_client, learner, tra
     values = {button.attrs["value"] for button in item.find_all("button", name="mark")}
     # Learning is pressed: pressing it again is "not started".
     assert values == {f"{subtopic.pk}:pending", f"{subtopic.pk}:skipped"}
-    assert element_by_id(html, f"guide-learning-{subtopic.pk}").attrs["aria-pressed"] == "true"
+    assert item_control(html, subtopic.pk, "learning", "guide-").attrs["aria-pressed"] == "true"
 
 
 def test_ticking_in_the_guide_updates_the_outline_out_of_band(learner_client, transformer):
@@ -107,7 +115,7 @@ def test_ticking_in_the_guide_updates_the_outline_out_of_band(learner_client, tr
     assert item.find_one("p", class_="subtopic-explanation")
     outline_item = element_by_id(html, f"subtopic-{subtopic.pk}")
     assert outline_item.attrs["hx-swap-oob"] == "true"
-    assert "checked" in element_by_id(html, f"tick-{subtopic.pk}").attrs
+    assert "checked" in item_control(html, subtopic.pk, "tick").attrs
     for counter in (f"topic-{transformer.pk}-progress", "overall-progress"):
         assert element_by_id(html, counter).attrs["hx-swap-oob"] == "true"
 

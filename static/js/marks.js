@@ -6,7 +6,30 @@
 (function () {
   "use strict";
 
-  function send(form, target, name, value) {
+  // The outline's controls have no ids (420 buttons and 210 boxes: the bytes
+  // count), so htmx cannot put focus back by id once it has swapped the item
+  // or topic that was used: this puts it on the control in the same place.
+  var refocus = null;
+
+  function controlsOf(root) {
+    return Array.prototype.slice.call(root.querySelectorAll("input, button"));
+  }
+
+  document.addEventListener("htmx:afterSettle", function () {
+    var root = refocus && document.getElementById(refocus.id);
+    if (!root) {
+      return;
+    }
+    var control = controlsOf(root)[refocus.index];
+    refocus = null;
+    var active = document.activeElement;
+    if (control && (!active || active === document.body || !active.isConnected)) {
+      control.focus();
+    }
+  });
+
+  function send(form, target, name, value, control) {
+    refocus = {id: target.id, index: controlsOf(target).indexOf(control)};
     var values = {};
     values[name] = value;
     // The form's hx-params keeps the body to this one command; the CSRF token
@@ -25,7 +48,7 @@
     if (!form || box.name !== "done") {
       return;
     }
-    send(form, box.closest("li"), "mark", box.value + ":" + (box.checked ? "done" : "pending"));
+    send(form, box.closest("li"), "mark", box.value + ":" + (box.checked ? "done" : "pending"), box);
   });
 
   // Enter in a checkbox submits its form with the form's first enabled
@@ -45,6 +68,6 @@
     }
     event.preventDefault();
     var target = button.closest(button.name === "mark" ? "li" : "article");
-    send(button.form, target, button.name, button.value);
+    send(button.form, target, button.name, button.value, button);
   });
 })();

@@ -23,3 +23,22 @@ def sign_in(page, base, login, password=PASSWORD):
 
 def csp_violations(page):
     return page.evaluate("window.__cspViolations")
+
+
+# The outline's controls have no ids (outline.html#item): CSS selectors find
+# each in its item or topic by what it is.
+def tick_box(pk, prefix=""):
+    return f"#{prefix}subtopic-{pk} input[type=checkbox]"
+
+
+def learning_button(pk, prefix=""):
+    return f'#{prefix}subtopic-{pk} button[aria-labelledby^="{prefix}w-learning "]'
+
+
+def skip_button(pk, prefix=""):
+    # "Skip: …" or, once pressed, "Skipped: …"
+    return f'#{prefix}subtopic-{pk} button[aria-labelledby^="{prefix}w-skip"]'
+
+
+def all_done_button(topic_pk):
+    return f'#topic-{topic_pk} button[aria-labelledby^="w-all-done "]'

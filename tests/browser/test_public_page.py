@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import WATCH_CSP, csp_violations, sign_in
+from tests.browser.helpers import WATCH_CSP, csp_violations, sign_in, tick_box
 from tests.helpers import PASSWORD, make_user, publish
 from tracker.models import Subtopic
 
@@ -25,7 +25,7 @@ def test_publish_share_and_unpublish_a_progress_page(page, context, browser, liv
     page.goto(f"{base}/")
     ticked = [Subtopic.objects.get(title=title) for title in TICKED]
     for subtopic in ticked:
-        page.check(f"#tick-{subtopic.pk}")
+        page.check(tick_box(subtopic.pk))
         expect(page.locator(f"#subtopic-{subtopic.pk}")).to_have_class(re.compile("status-done"))
     expect(page.locator("#overall-progress")).to_contain_text("3 done")
 

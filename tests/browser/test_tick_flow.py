@@ -5,7 +5,14 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.helpers import csp_violations, sign_in
+from tests.browser.helpers import (
+    all_done_button,
+    csp_violations,
+    learning_button,
+    sign_in,
+    skip_button,
+    tick_box,
+)
 from tests.helpers import PASSWORD, make_user
 from tracker.models import Progress, Subtopic, Topic
 
@@ -37,7 +44,7 @@ def test_sign_up_verify_sign_in_and_tick_without_a_reload(page, live_roadmap):
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
     page.evaluate("window.__sameDocument = true")
 
-    page.check(f"#tick-{subtopic.pk}")
+    page.check(tick_box(subtopic.pk))
     expect(page.locator(f"#subtopic-{subtopic.pk}")).to_have_class(re.compile("status-done"))
     expect(page.locator(f"#topic-{topic.pk}-progress")).to_contain_text("25%")
     expect(page.locator(f"#topic-{topic.pk}-progress")).to_contain_text("1 done")
@@ -49,10 +56,10 @@ def test_sign_up_verify_sign_in_and_tick_without_a_reload(page, live_roadmap):
     assert page.evaluate("window.__sameDocument") is True
     assert navigations == []
     # Focus stays on the checkbox the learner used, though its item was swapped.
-    assert page.evaluate("document.activeElement.id") == f"tick-{subtopic.pk}"
+    expect(page.locator(tick_box(subtopic.pk))).to_be_focused()
 
     page.reload()
-    expect(page.locator(f"#tick-{subtopic.pk}")).to_be_checked()
+    expect(page.locator(tick_box(subtopic.pk))).to_be_checked()
     expect(page.locator("#overall-progress")).to_contain_text("1 done")
     assert Progress.objects.get(user__username="newbie").status == "done"
     assert csp_violations(page) == []
@@ -65,24 +72,24 @@ def test_mark_a_whole_topic_done_and_learning_and_skip(page, live_roadmap):
     topic = Topic.objects.get(title="Probability & Statistics")
     page.evaluate("window.__sameDocument = true")
 
-    page.click(f"#topic-{topic.pk}-all-done")
+    page.click(all_done_button(topic.pk))
     expect(page.locator(f"#topic-{topic.pk}")).to_have_class(re.compile("is-complete"))
     expect(page.locator(f"#topic-{topic.pk}-progress")).to_contain_text("100%")
     for subtopic in topic.subtopics.all():
-        expect(page.locator(f"#tick-{subtopic.pk}")).to_be_checked()
+        expect(page.locator(tick_box(subtopic.pk))).to_be_checked()
     expect(page.locator("#overall-progress")).to_contain_text("4 done")
     expect(page.locator("#progress-announcer")).to_contain_text(f"All of {topic.title}: done.")
     # The whole topic was swapped; focus is on the new copy of the button pressed.
-    expect(page.locator(f"#topic-{topic.pk}-all-done")).to_be_focused()
+    expect(page.locator(all_done_button(topic.pk))).to_be_focused()
 
     learning = Subtopic.objects.get(title="Bayes' theorem")
-    page.click(f"#learning-{learning.pk}")
-    expect(page.locator(f"#learning-{learning.pk}")).to_have_attribute("aria-pressed", "true")
+    page.click(learning_button(learning.pk))
+    expect(page.locator(learning_button(learning.pk))).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#overall-progress")).to_contain_text("3 done · 1 learning")
-    expect(page.locator(f"#learning-{learning.pk}")).to_be_focused()
+    expect(page.locator(learning_button(learning.pk))).to_be_focused()
     skipped = Subtopic.objects.get(title="Random variables")
-    page.click(f"#skip-{skipped.pk}")
-    skip = page.locator(f"#skip-{skipped.pk}")
+    page.click(skip_button(skipped.pk))
+    skip = page.locator(skip_button(skipped.pk))
     expect(skip).to_have_attribute("aria-pressed", "true")
     expect(skip).to_have_accessible_name("Skipped: Random variables")
     expect(page.locator("#overall-progress")).to_contain_text("1 skipped")
@@ -96,18 +103,18 @@ def test_the_keyboard_alone_ticks_an_item(page, live_roadmap):
     sign_in(page, live_roadmap, "ada")
     page.goto(f"{live_roadmap}/")
     subtopic = Subtopic.objects.get(title="Gradients and Jacobians")
-    page.focus(f"#tick-{subtopic.pk}")
+    page.focus(tick_box(subtopic.pk))
     page.keyboard.press("Space")
-    expect(page.locator(f"#tick-{subtopic.pk}")).to_be_checked()
+    expect(page.locator(tick_box(subtopic.pk))).to_be_checked()
     expect(page.locator("#overall-progress")).to_contain_text("1 done")
-    assert page.evaluate("document.activeElement.id") == f"tick-{subtopic.pk}"
+    expect(page.locator(tick_box(subtopic.pk))).to_be_focused()
     # The focused control shows a visible focus ring.
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
 
     # Tab moves on to the item's Learning button; Enter presses it, focus stays.
     page.keyboard.press("Tab")
-    learning = page.locator(f"#learning-{subtopic.pk}")
+    learning = page.locator(learning_button(subtopic.pk))
     expect(learning).to_be_focused()
     page.keyboard.press("Enter")
     expect(learning).to_have_attribute("aria-pressed", "true")
@@ -136,7 +143,7 @@ def record_posts(page):
 def first_item(page):
     """The first item of the page: what Enter would press were it to submit the outline's form."""
     item = page.locator("li.subtopic").first
-    return item, item.locator("button[id^=learning-]")
+    return item, item.locator('button[aria-labelledby^="w-learning "]')
 
 
 def test_enter_in_a_checkbox_changes_nothing(page, live_roadmap):
@@ -148,7 +155,7 @@ def test_enter_in_a_checkbox_changes_nothing(page, live_roadmap):
     first, first_learning = first_item(page)
     posts = record_posts(page)
 
-    page.focus(f"#tick-{subtopic.pk}")
+    page.focus(tick_box(subtopic.pk))
     page.keyboard.press("Enter")
     # Space then ticks it: by the time its answer is in, anything Enter sent was sent too.
     page.keyboard.press("Space")
@@ -162,7 +169,7 @@ def test_enter_in_a_checkbox_changes_nothing(page, live_roadmap):
         ("Gradients and Jacobians", "done")
     ]
     assert page.evaluate("window.__sameDocument") is True
-    expect(page.locator(f"#tick-{subtopic.pk}")).to_be_focused()
+    expect(page.locator(tick_box(subtopic.pk))).to_be_focused()
 
 
 def test_enter_in_a_checkbox_changes_nothing_with_javascript_off(
@@ -172,11 +179,13 @@ def test_enter_in_a_checkbox_changes_nothing_with_javascript_off(
     make_user("ada", password=PASSWORD)
     sign_in(page, live_roadmap, "ada")
     page.goto(f"{live_roadmap}/")
-    subtopic = Subtopic.objects.select_related("topic").get(title="Gradients and Jacobians")
+    subtopic = Subtopic.objects.select_related("topic__section").get(
+        title="Gradients and Jacobians"
+    )
     first, first_learning = first_item(page)
     posts = record_posts(page)
 
-    page.focus(f"#tick-{subtopic.pk}")
+    page.focus(tick_box(subtopic.pk))
     # Enter presses the form's hidden "stay" button: the page comes back, nothing written.
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -185,10 +194,11 @@ def test_enter_in_a_checkbox_changes_nothing_with_javascript_off(
     expect(first).to_have_class(re.compile("status-pending"))
     expect(first_learning).to_have_attribute("aria-pressed", "false")
 
-    page.check(f"#tick-{subtopic.pk}")
-    page.get_by_role("button", name=f"Save ticks: {subtopic.topic.title}").click()
+    page.check(tick_box(subtopic.pk))
+    # Without JavaScript, each section has one "Save ticks" for all its boxes.
+    page.get_by_role("button", name=f"Save ticks: {subtopic.topic.section.title}").click()
     page.wait_for_load_state()
-    expect(page.locator(f"#tick-{subtopic.pk}")).to_be_checked()
+    expect(page.locator(tick_box(subtopic.pk))).to_be_checked()
     assert list(Progress.objects.values_list("subtopic__title", "status")) == [
         ("Gradients and Jacobians", "done")
     ]
@@ -199,22 +209,22 @@ def test_ticking_works_with_javascript_off(page_without_javascript, live_roadmap
     make_user("ada", password=PASSWORD)
     sign_in(page, live_roadmap, "ada")
     page.goto(f"{live_roadmap}/")
-    subtopic = Subtopic.objects.select_related("topic").get(title="Chain rule")
-    topic = subtopic.topic
-    page.check(f"#tick-{subtopic.pk}")
-    page.get_by_role("button", name=f"Save ticks: {topic.title}").click()
+    subtopic = Subtopic.objects.select_related("topic__section").get(title="Chain rule")
+    topic, section = subtopic.topic, subtopic.topic.section
+    page.check(tick_box(subtopic.pk))
+    page.get_by_role("button", name=f"Save ticks: {section.title}").click()
     page.wait_for_load_state()
-    # Back on the roadmap, at the topic whose ticks were saved.
-    assert page.url == f"{live_roadmap}/#topic-{topic.pk}"
-    expect(page.locator(":target")).to_have_id(f"topic-{topic.pk}")
-    expect(page.locator(f"#tick-{subtopic.pk}")).to_be_checked()
+    # Back on the roadmap, at the section whose ticks were saved.
+    assert page.url == f"{live_roadmap}/#section-{section.pk}"
+    expect(page.locator(":target")).to_have_id(f"section-{section.pk}")
+    expect(page.locator(tick_box(subtopic.pk))).to_be_checked()
     expect(page.locator(f"#subtopic-{subtopic.pk}")).to_have_class(re.compile("status-done"))
     expect(page.locator(f"#topic-{topic.pk}-progress")).to_contain_text("25%")
     expect(page.locator(f"#topic-{topic.pk}-progress")).to_contain_text("1 done")
     expect(page.locator("#overall-progress")).to_contain_text("1 done")
 
     topic = Topic.objects.get(title="Optimization")
-    page.click(f"#topic-{topic.pk}-all-done")
+    page.click(all_done_button(topic.pk))
     page.wait_for_load_state()
     expect(page.locator(f"#topic-{topic.pk}-progress")).to_contain_text("100%")
     expect(page.locator("#overall-progress")).to_contain_text("5 done")
@@ -225,20 +235,20 @@ def test_saving_ticks_without_javascript_undoes_a_done_item_and_keeps_learning(
 ):
     page = page_without_javascript
     ada = make_user("ada", password=PASSWORD)
-    done = Subtopic.objects.select_related("topic").get(title="Chain rule")
+    done = Subtopic.objects.select_related("topic__section").get(title="Chain rule")
     learning = Subtopic.objects.get(title="Derivatives and partial derivatives")
     Progress.objects.create(user=ada, subtopic=done, status=Progress.Status.DONE)
     Progress.objects.create(user=ada, subtopic=learning, status=Progress.Status.LEARNING)
     sign_in(page, live_roadmap, "ada")
     page.goto(f"{live_roadmap}/")
 
-    page.uncheck(f"#tick-{done.pk}")
-    page.get_by_role("button", name=f"Save ticks: {done.topic.title}").click()
+    page.uncheck(tick_box(done.pk))
+    page.get_by_role("button", name=f"Save ticks: {done.topic.section.title}").click()
     page.wait_for_load_state()
 
-    expect(page.locator(f"#tick-{done.pk}")).not_to_be_checked()
+    expect(page.locator(tick_box(done.pk))).not_to_be_checked()
     expect(page.locator(f"#subtopic-{done.pk}")).to_have_class(re.compile("status-pending"))
-    expect(page.locator(f"#learning-{learning.pk}")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(learning_button(learning.pk))).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#overall-progress")).to_contain_text("0 done · 1 learning")
 
 
@@ -248,7 +258,7 @@ def test_the_learning_button_works_with_javascript_off(page_without_javascript, 
     sign_in(page, live_roadmap, "ada")
     page.goto(f"{live_roadmap}/")
     subtopic = Subtopic.objects.get(title="Bayes' theorem")
-    learning = page.locator(f"#learning-{subtopic.pk}")
+    learning = page.locator(learning_button(subtopic.pk))
 
     page.get_by_role("button", name="Learning: Bayes' theorem").click()
     page.wait_for_load_state()

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.helpers import csp_violations, sign_in
+from tests.browser.helpers import csp_violations, sign_in, tick_box
 from tests.helpers import make_user
 from tracker.models import Progress, Topic
 
@@ -57,14 +57,14 @@ def test_the_drawer_opens_by_keyboard_ticks_in_place_and_closes_with_escape(
     assert_no_axe_violations(page)
 
     subtopic = transformer.subtopics.first()
-    drawer.locator(f"#guide-tick-{subtopic.pk}").check()
+    drawer.locator(tick_box(subtopic.pk, "guide-")).check()
     expect(page.locator(f"#guide-subtopic-{subtopic.pk}")).to_have_class(re.compile("status-done"))
     # The outline behind the drawer changed too, out of band.
-    expect(page.locator(f"#tick-{subtopic.pk}")).to_be_checked()
+    expect(page.locator(tick_box(subtopic.pk))).to_be_checked()
     expect(page.locator(f"#topic-{transformer.pk}-progress")).to_contain_text("1 done")
     expect(page.locator("#overall-progress")).to_contain_text("1 done")
     expect(page.locator("#progress-announcer")).to_contain_text(f"{subtopic.title}: done.")
-    expect(page.locator(f"#guide-tick-{subtopic.pk}")).to_be_focused()
+    expect(page.locator(tick_box(subtopic.pk, "guide-"))).to_be_focused()
 
     page.keyboard.press("Escape")
     expect(drawer).not_to_have_attribute("open", "")
@@ -87,13 +87,13 @@ def test_the_topic_page_works_without_javascript(
     expect(page.locator("h1")).to_have_text("Transformer Architecture")
 
     subtopic = transformer.subtopics.first()
-    page.locator(f"#guide-tick-{subtopic.pk}").check()
+    page.locator(tick_box(subtopic.pk, "guide-")).check()
     page.get_by_role("button", name=f"Save ticks: {transformer.title}").click()
     page.wait_for_load_state()
 
     # Back on the topic's own page, not the roadmap.
     assert page.url.startswith(f"{live_roadmap}{topic_path(transformer)}")
-    expect(page.locator(f"#guide-tick-{subtopic.pk}")).to_be_checked()
+    expect(page.locator(tick_box(subtopic.pk, "guide-"))).to_be_checked()
     expect(page.locator(f"#topic-{transformer.pk}-progress")).to_contain_text("1 done")
     assert Progress.objects.get(user__username="ada").status == "done"
 
@@ -105,12 +105,12 @@ def test_the_topic_page_ticks_without_a_reload(page, live_roadmap, transformer):
     page.evaluate("window.__sameDocument = true")
 
     subtopic = transformer.subtopics.first()
-    page.check(f"#guide-tick-{subtopic.pk}")
+    page.check(tick_box(subtopic.pk, "guide-"))
     expect(page.locator(f"#guide-subtopic-{subtopic.pk}")).to_have_class(re.compile("status-done"))
     expect(page.locator(f"#topic-{transformer.pk}-progress")).to_contain_text("1 done")
     expect(page.locator("#overall-progress")).to_contain_text("1 done")
     expect(page.locator("#progress-announcer")).to_contain_text(f"{subtopic.title}: done.")
-    expect(page.locator(f"#guide-tick-{subtopic.pk}")).to_be_focused()
+    expect(page.locator(tick_box(subtopic.pk, "guide-"))).to_be_focused()
     assert page.evaluate("window.__sameDocument") is True
     assert Progress.objects.get(user__username="ada").status == "done"
     assert csp_violations(page) == []

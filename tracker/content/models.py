@@ -91,6 +91,11 @@ class Section(models.Model):
     def __str__(self):
         return f"{self.phase.title} › {self.title}"
 
+    @property
+    def anchor(self):
+        """The fragment id of this section on the roadmap page."""
+        return f"section-{self.pk}"
+
     def natural_key(self):
         return (*self.phase.natural_key(), self.slug)
 

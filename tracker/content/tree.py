@@ -42,6 +42,9 @@ class ContentTree:
         self.subtopics = tuple(s for topic in self.topics for s in self.subtopics_of[topic.pk])
         # (pk, item) in roadmap order: a model instance's .pk is a property call.
         self.items = tuple((subtopic.pk, subtopic) for subtopic in self.subtopics)
+        self._sections = {
+            section.pk: section for phase in self.phases for section in self.sections_of[phase.pk]
+        }
         self._topics = {topic.pk: topic for topic in self.topics}
         self._subtopics = {subtopic.pk: subtopic for subtopic in self.subtopics}
         # Which pks are this roadmap's items, to sort a learner's rows.
@@ -65,6 +68,7 @@ class ContentTree:
             )
             for phase in self.phases
         )
+        self.levels, self.item_hours = levels_of(self.shape, roadmap.pk)
         self._paths = {
             (topic.section.phase.slug, topic.section.slug, topic.slug): topic
             for topic in self.topics
@@ -72,6 +76,9 @@ class ContentTree:
 
     def phase(self, slug):
         return _one_or_404(next((p for p in self.phases if p.slug == slug), None), "phase")
+
+    def section(self, pk):
+        return _one_or_404(self._sections.get(pk), "section")
 
     def topic(self, pk):
         return _one_or_404(self._topics.get(pk), "topic")
@@ -83,6 +90,21 @@ class ContentTree:
         return _one_or_404(self._paths.get((phase_slug, section_slug, topic_slug)), "topic")
 
 
+def levels_of(shape, roadmap_pk):
+    """A tree's `shape` by level, to count one level without the others:
+    {("topic", pk): ((item pk, hours), ...), ("section" or "phase" or
+    "roadmap", pk): (the keys of its children, ...)}, and {item pk: hours}."""
+    levels, item_hours = {("roadmap", roadmap_pk): tuple(("phase", pk) for pk, _ in shape)}, {}
+    for phase_pk, sections in shape:
+        levels[("phase", phase_pk)] = tuple(("section", pk) for pk, _ in sections)
+        for section_pk, topics in sections:
+            levels[("section", section_pk)] = tuple(("topic", pk) for pk, _ in topics)
+            for topic_pk, items in topics:
+                levels[("topic", topic_pk)] = items
+                item_hours.update(items)
+    return levels, item_hours
+
+
 def default_tree(token=None):
     """The site's roadmap (the first one) with its tree, as of the current
     content version (or `token`, a version just read): one query when this
@@ -92,6 +114,13 @@ def default_tree(token=None):
     if roadmap is None:
         raise Http404("No roadmap has been loaded yet.")
     return versioning.kept(token, ("tree", roadmap.pk), lambda: build(roadmap, token))
+
+
+def last_seen_tree():
+    """The default roadmap's tree as this process last knew it, with no query
+    (None before it has read one). Possibly stale: see versioning.last_seen."""
+    token = versioning.last_seen()
+    return default_tree(token=token) if token else None
 
 
 def _first_roadmap():

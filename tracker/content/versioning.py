@@ -46,6 +46,15 @@ def current():
     return token or uuid.uuid4().hex
 
 
+def last_seen():
+    """The version this process last built for, without a query; None at first.
+
+    It may be stale: a caller that uses it must check it against a version
+    read in the same statement as its own work (the tick does).
+    """
+    return _kept[0][0]
+
+
 def bump():
     """Mark the content as changed; call inside the transaction that changes it.
 

@@ -28,28 +28,36 @@ class OutlineMarkForm(forms.Form):
     button pressed says what to write, so items need no form of their own.
 
     `mark` is "<subtopic pk>:<status>", `mark_topic` "<topic pk>:done" or
-    ":pending"; `save` (the no-JavaScript button under a topic) is a topic's
-    pk, with `done` the pks of the items ticked on the page. cleaned_data
-    gets `command`: ("subtopic" | "topic" | "save", pk, Status or the set of
-    ticked pks), or ("stay", None, None): nothing to write.
+    ":pending"; `save` (the no-JavaScript button of a topic's guide) is a
+    topic's pk and `save_section` (the outline's, one per section) a
+    section's, with `done` the pks of the items ticked on the page.
+    cleaned_data gets `command`: ("subtopic" | "topic" | "save" |
+    "save_section", pk, Status or the set of ticked pks), or ("stay", None,
+    None): nothing to write.
     """
 
     # "stay" is the form's hidden default button, which Enter in a checkbox presses.
-    COMMANDS = {"mark": "subtopic", "mark_topic": "topic", "save": "save", "stay": "stay"}
+    COMMANDS = {
+        "mark": "subtopic",
+        "mark_topic": "topic",
+        "save": "save",
+        "save_section": "save_section",
+        "stay": "stay",
+    }
     TOPIC_STATUSES = (Status.DONE, Status.PENDING)
 
     def clean(self):
         pressed = [name for name in self.COMMANDS if self.data.get(name)]
         if len(pressed) != 1:
-            raise forms.ValidationError("Send one of mark, mark_topic or save.")
+            raise forms.ValidationError("Send one of mark, mark_topic, save or save_section.")
         name = pressed[0]
         value = self.data[name]
         if name == "stay":
             self.cleaned_data["command"] = ("stay", None, None)
             return self.cleaned_data
-        if name == "save":
+        if name in ("save", "save_section"):
             pk, ticked = _pk(value), {_pk(done) for done in self.data.getlist("done")}
-            self.cleaned_data["command"] = ("save", pk, ticked)
+            self.cleaned_data["command"] = (name, pk, ticked)
             return self.cleaned_data
         pk, _, word = value.partition(":")
         status = _status(word, self.TOPIC_STATUSES if name == "mark_topic" else Status)

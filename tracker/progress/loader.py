@@ -297,40 +297,72 @@ _NO_TIMES = (None, None, None)
 def _tally(tree, rows):
     """Counts of every topic, section, phase and of the roadmap, keyed (kind, pk).
 
-    It runs on every page and every tick, so it walks the tree's plain
-    numbers (ContentTree.shape), not its model instances.
+    Each level is counted when first asked for (LevelCounts): a page's
+    outline asks for all 82, a tick's answer for four (its item's topic,
+    section and phase, and the roadmap's, counted from the rows alone).
     """
-    counts = {}
-    phase_counts = []
-    for phase_pk, sections in tree.shape:
-        section_counts = []
-        for section_pk, topics in sections:
-            topic_counts = []
-            for topic_pk, items in topics:
-                done = learning = skipped = hours = hours_completed = 0
-                for pk, item_hours in items:
-                    hours += item_hours
-                    row = rows.get(pk)
-                    if row is None:
-                        continue
-                    status = row[0]
-                    if status is Status.DONE:
-                        done += 1
-                        hours_completed += item_hours
-                    elif status is Status.SKIPPED:
-                        skipped += 1
-                        hours_completed += item_hours
-                    elif status is Status.LEARNING:
-                        learning += 1
-                topic_count = Counts(done, learning, skipped, len(items), hours, hours_completed)
-                counts[("topic", topic_pk)] = topic_count
-                topic_counts.append(topic_count)
-            counts[("section", section_pk)] = section_count = Counts.sum(topic_counts)
-            section_counts.append(section_count)
-        counts[("phase", phase_pk)] = phase_count = Counts.sum(section_counts)
-        phase_counts.append(phase_count)
-    counts[("roadmap", tree.roadmap.pk)] = Counts.sum(phase_counts)
-    return counts
+    return LevelCounts(tree, rows)
+
+
+class LevelCounts(dict):
+    """{(kind, pk): Counts}, each computed on first read from the tree's
+    plain numbers (ContentTree.levels), never from its model instances."""
+
+    def __init__(self, tree, rows):
+        super().__init__()
+        self.tree, self.rows = tree, rows
+
+    def __missing__(self, key):
+        level = key[0]
+        if level == "topic":
+            counts = _count_items(self.tree.levels[key], self.rows)
+        elif level == "roadmap":
+            counts = _count_roadmap(self.tree.item_hours, self.rows)
+        else:
+            counts = Counts.sum([self[child] for child in self.tree.levels[key]])
+        self[key] = counts
+        return counts
+
+
+def _count_items(items, rows):
+    """A topic's Counts from its ((item pk, hours), ...)."""
+    done = learning = skipped = hours = hours_completed = 0
+    for pk, item_hours in items:
+        hours += item_hours
+        row = rows.get(pk)
+        if row is None:
+            continue
+        status = row[0]
+        if status is Status.DONE:
+            done += 1
+            hours_completed += item_hours
+        elif status is Status.SKIPPED:
+            skipped += 1
+            hours_completed += item_hours
+        elif status is Status.LEARNING:
+            learning += 1
+    return Counts(done, learning, skipped, len(items), hours, hours_completed)
+
+
+def _count_roadmap(item_hours, rows):
+    """The roadmap's Counts from the learner's rows alone: no pass over the
+    items they have not touched (a tick's answer needs it, and most are)."""
+    done = learning = skipped = hours_completed = 0
+    for pk, row in rows.items():
+        hours = item_hours.get(pk)
+        if hours is None:  # not this roadmap's item
+            continue
+        status = row[0]
+        if status is Status.DONE:
+            done += 1
+            hours_completed += hours
+        elif status is Status.SKIPPED:
+            skipped += 1
+            hours_completed += hours
+        elif status is Status.LEARNING:
+            learning += 1
+    total_hours = sum(item_hours.values())
+    return Counts(done, learning, skipped, len(item_hours), total_hours, hours_completed)
 
 
 def overall_counts(roadmap, learner):

@@ -21,6 +21,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from tracker.content import versioning
+from tracker.content.models import ContentVersion
 from tracker.progress.models import Progress
 from tracker.progress.status import COMPLETE, Status
 
@@ -60,9 +62,10 @@ def _insert(user, subtopic_ids, status, now):
     )
 
 
-def set_subtopic_status(user, subtopic, status):
+def set_subtopic_status(user, subtopic_pk, status):
     """One item, written in one statement, atomic on its own; returns the
-    learner's [(subtopic_id, status)] as they stand after the write.
+    content version and the learner's [(subtopic_id, status)] as they stand
+    after the write.
 
     A tick is the site's most frequent write, so it is written out: an
     upsert (PostgreSQL and SQLite speak the same ON CONFLICT) rather than
@@ -70,28 +73,33 @@ def set_subtopic_status(user, subtopic, status):
     rather than the ORM's, which wraps its one statement in a transaction.
     The upsert changes a row only when the status differs, so a repeat keeps
     its times, and keeps the first completion time when moving between done
-    and skipped. Its answer needs every row read back: on PostgreSQL the
-    write and the read are one statement (a data-modifying WITH, whose
-    SELECT sees the rows as they were before it, so the written item is
-    added here); SQLite has no such WITH and runs the two in turn.
+    and skipped.
+
+    Its answer needs the version (to know the tree it drew the item from is
+    current) and every row read back: on PostgreSQL the write and the read
+    are one statement (a data-modifying WITH, whose SELECT sees the rows as
+    they were before it, so the written item is added here); SQLite has no
+    such WITH and runs the two in turn.
     """
     if status == Status.PENDING:
-        write, params = _DELETE, [user.pk, subtopic.pk]
+        write, params = _DELETE, [user.pk, subtopic_pk]
     else:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         completed_at = now if status in COMPLETE else None
-        write, params = _UPSERT, [user.pk, subtopic.pk, status.value, now, now, completed_at]
-    others = [user.pk, subtopic.pk]
+        write, params = _UPSERT, [user.pk, subtopic_pk, status.value, now, now, completed_at]
+    read = [user.pk, subtopic_pk, versioning.VERSION_ROW]
     with _items_must_exist(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"WITH written AS ({write}) {_OTHER_ROWS}", params + others)
+            cursor.execute(f"WITH written AS ({write}) {_VERSION_AND_OTHER_ROWS}", params + read)
         else:
             cursor.execute(write, params)
-            cursor.execute(_OTHER_ROWS, others)
+            cursor.execute(_VERSION_AND_OTHER_ROWS, read)
         found = cursor.fetchall()
+    token = found[0][0] if found else None
+    rows = [(pk, value) for _, pk, value in found if pk is not None]
     if status != Status.PENDING:
-        found.append((subtopic.pk, status.value))
-    return found
+        rows.append((subtopic_pk, status.value))
+    return token, rows
 
 
 _TABLE = Progress._meta.db_table
@@ -106,7 +114,13 @@ _UPSERT = f"""
     WHERE {_TABLE}.status <> excluded.status
 """  # noqa: S608 - a model's table name
 _DELETE = f"DELETE FROM {_TABLE} WHERE user_id = %s AND subtopic_id = %s"  # noqa: S608
-_OTHER_ROWS = f"SELECT subtopic_id, status FROM {_TABLE} WHERE user_id = %s AND subtopic_id <> %s"  # noqa: S608
+# The version row comes back even when the learner has no other rows (LEFT JOIN).
+_VERSION_AND_OTHER_ROWS = f"""
+    SELECT version.token, progress.subtopic_id, progress.status
+    FROM {ContentVersion._meta.db_table} AS version
+    LEFT JOIN {_TABLE} AS progress ON progress.user_id = %s AND progress.subtopic_id <> %s
+    WHERE version.id = %s
+"""  # noqa: S608 - models' table names
 
 
 def reset_roadmap(user, roadmap):

@@ -40,7 +40,9 @@ SLOT_PATTERN = re.compile(f"{SLOT}([a-z-]+):([0-9]+){SLOT}")
 # Indentation and line breaks between tags, from the templates: a third of an
 # outline's bytes. Every element that lines up inline ones (an item, a topic's
 # buttons) is a flex box, where white space between children shows nothing.
-LAYOUT = re.compile(r">\s*\n\s*<|\n\s*")
+# A slot's NUL counts as a tag's edge: a piece always starts and ends with a tag.
+BETWEEN_TAGS = re.compile(r"(?<=[>\x00])\s*\n\s*(?=[<\x00])")
+LINE_BREAKS = re.compile(r"\n\s*")
 # Counters are kept per counts; past this many, start again rather than grow.
 MAX_COUNTERS = 20_000
 GUIDE_PREFIX = "guide-"
@@ -143,11 +145,35 @@ def answer(request, progress, *, status, subtopic=None, topic=None):
     skeleton = versioning.kept(
         tree.token, key, lambda: _marked_skeleton(tree, viewer, subtopic, topic, in_guide)
     )
-    # The announcement says what changed in words: rendered for this answer.
-    context = {**_marked(progress, subtopic, topic), "status": status, "oob": True}
-    announcer = _render(f"{PROGRESS}#announcer", context)
+    announcer = _announcer(progress, status, subtopic, topic)
     content = b"".join(_Filler(progress, viewer, announcer=announcer)(skeleton))
     return HttpResponse(content)
+
+
+def _announcer(progress, status, subtopic, topic):
+    """What changed, in words (progress.html#announcer), kept per what it says:
+    the item or topic, its state, its topic's counts and the overall percent."""
+    topic_pk = topic.pk if topic else subtopic.topic_id
+    item_status = progress.status(subtopic.pk) if subtopic else None
+    node = subtopic or topic
+    key = (
+        "announcer",
+        type(node).__name__,
+        node.pk,
+        status,
+        item_status,
+        progress.counts[("topic", topic_pk)],
+        progress.overall.percent,
+    )
+    counters = versioning.kept(progress.tree.token, "counters", dict)
+    try:
+        return counters[key]
+    except KeyError:
+        if len(counters) >= MAX_COUNTERS:
+            counters.clear()
+        context = {**_marked(progress, subtopic, topic), "status": status, "oob": True}
+        html = counters[key] = _render(f"{PROGRESS}#announcer", context)
+        return html
 
 
 class _Filler:
@@ -267,4 +293,4 @@ def _node(tree, kind, pk):
 
 def _render(name, context):
     html = render_to_string(name, context)
-    return LAYOUT.sub(lambda match: "><" if match[0][0] == ">" else "\n", html).strip().encode()
+    return LINE_BREAKS.sub("\n", BETWEEN_TAGS.sub("", html)).strip().encode()

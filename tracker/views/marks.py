@@ -18,9 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from tracker.content.queries import default_roadmap
-from tracker.content.tree import default_tree
+from tracker.content.tree import default_tree, last_seen_tree
 from tracker.progress import marking, stamping
 from tracker.progress.forms import (
     OutlineMarkForm,
@@ -90,28 +91,55 @@ def _write(request, kind, pk, status):
     """Store one command for the signed-in learner (only ever their own rows)."""
     if kind == "stay":  # Enter in a checkbox without JavaScript: back, unchanged
         return redirect(_next_url(request))
-    tree = default_tree()
     if kind == "subtopic":
-        node = tree.subtopic(pk)
-        rows = marking.set_subtopic_status(request.user, node, status)
-        return _done(request, tree, kind, node, status, rows)
+        return _write_item(request, pk, status)
+    tree = default_tree()
     if kind == "topic":
         node = tree.topic(pk)
         changes = [(subtopic.pk, status) for subtopic in tree.subtopics_of[node.pk]]
         marking.apply_statuses(request.user, changes)
-    else:  # "save": the no-JavaScript checkboxes of one topic
+    elif kind == "save":  # the no-JavaScript checkboxes of one topic's guide
         node = tree.topic(pk)
         current = load_progress(tree, request.user)
-        marking.apply_statuses(request.user, _ticked(tree, node, current, status))
+        marking.apply_statuses(request.user, _ticked(tree.subtopics_of[node.pk], current, status))
         kind, status = "topic", None
+    else:  # "save_section": the outline's no-JavaScript checkboxes of one section
+        section = tree.section(pk)
+        items = [
+            item for topic in tree.topics_of[section.pk] for item in tree.subtopics_of[topic.pk]
+        ]
+        current = load_progress(tree, request.user)
+        marking.apply_statuses(request.user, _ticked(items, current, status))
+        # Only a page without JavaScript has this button; were htmx to send it,
+        # the whole page reloads, since any of the section's items may have changed.
+        if request.htmx:
+            return HttpResponseClientRefresh()
+        return redirect(f"{_next_url(request)}#{_anchor(request, section)}")
     return _done(request, tree, kind, node, status)
 
 
-def _ticked(tree, topic, current, ticked):
-    """A topic's checkboxes as posted: ticked is done, unticked undoes a done,
+def _write_item(request, pk, status):
+    """A tick: the write, the version and the learner's rows in one statement.
+
+    The item is looked up in the tree this process last knew, with no query
+    of its own; the version the write read back says whether that tree was
+    current, and if not the answer is drawn from the current one. An item
+    new since that tree was built is looked up in the current one first.
+    """
+    known = last_seen_tree()
+    if known is None or pk not in known.subtopic_pks:
+        known = default_tree()
+    known.subtopic(pk)  # a 404 for an item that is not on the roadmap
+    token, rows = marking.set_subtopic_status(request.user, pk, status)
+    tree = known if token == known.token else default_tree(token=token)
+    return _done(request, tree, "subtopic", tree.subtopic(pk), status, rows)
+
+
+def _ticked(items, current, ticked):
+    """Checkboxes of `items` as posted: ticked is done, unticked undoes a done,
     and an unticked item that is learning or skipped stays so."""
     changes = []
-    for subtopic in tree.subtopics_of[topic.pk]:
+    for subtopic in items:
         if subtopic.pk in ticked:
             changes.append((subtopic.pk, Status.DONE))
         elif current.status(subtopic.pk) == Status.DONE:

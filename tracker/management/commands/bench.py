@@ -171,13 +171,22 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=4, help="wrk's open connections")
         parser.add_argument("--threads", type=int, default=1, help="wrk's threads")
         parser.add_argument(
+            "--only",
+            default="",
+            help="measure only these endpoints: comma-separated keys or their starts "
+            "(roadmap, public_page, home, phase, topic, tick, badge); the bare view always runs",
+        )
+        parser.add_argument(
             "--output",
             type=Path,
             help="the JSON file of results (default: roadmap-bench-<time>.json in the temp dir)",
         )
 
-    def handle(self, *args, rounds, seconds, connections, threads, output, verbosity, **options):
+    def handle(
+        self, *args, rounds, seconds, connections, threads, output, only, verbosity, **options
+    ):
         self.verbosity = verbosity
+        self.only = tuple(key.strip() for key in only.split(",") if key.strip())
         if min(rounds, seconds, connections, threads) < 1:
             raise CommandError("--rounds, --seconds, --connections and --threads must be >= 1.")
         self.wrk = shutil.which("wrk")
@@ -211,6 +220,12 @@ class Command(BaseCommand):
                 SECRET_KEY=secret_key, ALLOWED_HOSTS=[HOST], SECURE_SSL_REDIRECT=False
             ):
                 endpoints, clients = self.make_cast(prefix)
+                if self.only:
+                    endpoints = [
+                        endpoint
+                        for endpoint in endpoints
+                        if endpoint.key == "bare" or endpoint.key.startswith(self.only)
+                    ]
                 self.count_queries(endpoints, clients)
             env = {
                 **os.environ,
