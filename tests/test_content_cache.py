@@ -327,6 +327,56 @@ def test_a_learners_warm_roadmap_costs_the_same_at_any_progress(
     assert response.status_code == 200
 
 
+# Home: the session (as above) and the user, then on PostgreSQL the version, the rows with
+# their times and the saved plan in one query; SQLite reads the rows' times
+# through the ORM (its raw times are text) and the plan on its own.
+HOME_WARM = 1 + SESSION_QUERIES + (1 if connection.vendor == "postgresql" else 3)
+# A tick: the session and the user, then on PostgreSQL one statement that writes
+# and reads back the version and the rows; SQLite writes, then reads.
+TICK = 1 + SESSION_QUERIES + (1 if connection.vendor == "postgresql" else 2)
+
+
+@pytest.mark.parametrize("fraction", [0, 0.5, 1])
+@pytest.mark.parametrize("plan", [False, True], ids=["default-plan", "saved-plan"])
+def test_home_costs_the_same_at_any_progress_with_or_without_a_plan(
+    learner_client, learner, roadmap, django_assert_num_queries, fraction, plan
+):
+    _progress_everywhere(learner, fraction)
+    if plan:
+        learner_client.post(reverse("tracker:plan"), {"hours_per_week": "11", "start_date": ""})
+    learner_client.get(reverse("tracker:home"))
+    for _ in range(2):  # rendered once (no message left), then kept: the same reads
+        with django_assert_num_queries(HOME_WARM):
+            response = learner_client.get(reverse("tracker:home"))
+        assert response.status_code == 200
+    assert ("11 hours a week from" in response.content.decode()) is plan
+
+
+def test_home_reads_the_plan_of_the_current_roadmap_after_a_change(
+    learner_client, learner, roadmap, chain_rule
+):
+    learner_client.post(reverse("tracker:plan"), {"hours_per_week": "7", "start_date": ""})
+    learner_client.get(reverse("tracker:home"))
+    chain_rule.title = "Chain rule, changed"
+    chain_rule.save()
+    response = learner_client.get(reverse("tracker:home"))
+    assert "7 hours a week from" in response.content.decode()
+
+
+@pytest.mark.parametrize("fraction", [0, 0.5, 1])
+@pytest.mark.parametrize("status", ["done", "pending"])
+def test_a_tick_costs_the_same_at_any_progress(
+    learner_client, learner, roadmap, django_assert_num_queries, fraction, status
+):
+    _progress_everywhere(learner, fraction)
+    item = Subtopic.objects.order_by("-pk").first()
+    learner_client.get(ROADMAP)
+    url = reverse("tracker:mark_subtopic", args=[item.pk])
+    with django_assert_num_queries(TICK):
+        response = learner_client.post(url, {"status": status}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+
+
 def _grow(roadmap):
     """More of everything: a phase, sections, topics with items, resources, prerequisites."""
     phase = Phase.objects.create(roadmap=roadmap, order=99, slug="extra", title="Extra phase")

@@ -22,9 +22,10 @@ from django.utils import timezone
 
 from tracker.content import versioning
 from tracker.content.models import ContentVersion, Subtopic
-from tracker.content.tree import default_tree
+from tracker.content.tree import default_tree, last_seen_tree
+from tracker.progress import plans
 from tracker.progress.counting import Counts
-from tracker.progress.models import Progress
+from tracker.progress.models import LearningPlan, Progress
 from tracker.progress.status import Status
 
 
@@ -243,6 +244,33 @@ def learner_progress(learner, *, editable=False, times=False):
     return RoadmapProgress(tree, learner, editable, _keep_tree_rows(tree, rows))
 
 
+def learner_progress_and_plan(learner, *, editable=False):
+    """learner_progress with times, and the learner's saved plan for the
+    roadmap as plans.saved_plan gives it, for the home page: one query.
+
+    The plan is asked for the roadmap of the tree this process last knew;
+    should the version read back name a tree of another roadmap, the plan is
+    read again for that one. SQLite gets the two reads one after the other.
+    """
+    known = last_seen_tree()
+    if connection.vendor != "postgresql" or known is None:
+        progress = learner_progress(learner, editable=editable, times=True)
+        return progress, plans.saved_plan(learner, progress.roadmap)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _VERSION_PLAN_AND_TIMES,
+            [learner.pk, known.roadmap.pk, learner.pk, versioning.VERSION_ROW],
+        )
+        found = cursor.fetchall()
+    tree = default_tree(token=found[0][0] if found else None)
+    rows = [row[1:6] for row in found if row[1] is not None]
+    progress = RoadmapProgress(tree, learner, editable, _keep_tree_rows(tree, rows))
+    if tree.roadmap.pk != known.roadmap.pk:
+        return progress, plans.saved_plan(learner, tree.roadmap)
+    saved = found[0][6:8] if found and found[0][6] is not None else None
+    return progress, saved
+
+
 def progress_of_statuses(tree, learner, found, *, editable=False):
     """`tree` with `learner`'s rows as [(subtopic_id, status)] already read
     (tracker.progress.marking.set_subtopic_status): no query."""
@@ -280,6 +308,14 @@ _STATUSES_OF = f"SELECT subtopic_id, status FROM {Progress._meta.db_table} WHERE
 _VERSION_AND = f"""
     SELECT version.token, progress.subtopic_id, progress.status{{times}}
     FROM {ContentVersion._meta.db_table} AS version
+    LEFT JOIN {Progress._meta.db_table} AS progress ON progress.user_id = %s
+    WHERE version.id = %s
+"""  # noqa: S608 - models' table names
+_VERSION_PLAN_AND_TIMES = f"""
+    SELECT version.token, progress.subtopic_id, progress.status, progress.created_at,
+        progress.updated_at, progress.completed_at, plan.hours_per_week, plan.start_date
+    FROM {ContentVersion._meta.db_table} AS version
+    LEFT JOIN {LearningPlan._meta.db_table} AS plan ON plan.user_id = %s AND plan.roadmap_id = %s
     LEFT JOIN {Progress._meta.db_table} AS progress ON progress.user_id = %s
     WHERE version.id = %s
 """  # noqa: S608 - models' table names

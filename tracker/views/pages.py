@@ -3,16 +3,16 @@
 from django.utils import timezone
 
 from tracker.progress import activity, plans, stamping
-from tracker.progress.loader import learner_progress
+from tracker.progress.loader import learner_progress, learner_progress_and_plan
 from tracker.views import page_memo
 from tracker.views.decorators import cached_for_visitors, login_required_htmx
 
 PAGE = "tracker/roadmap.html"
 
 
-def _roadmap_progress(request, *, times=False):
+def _roadmap_progress(request):
     """The default roadmap with the viewer's own progress, which they may change."""
-    return learner_progress(request.user, editable=True, times=times)
+    return learner_progress(request.user, editable=True)
 
 
 @cached_for_visitors
@@ -41,9 +41,8 @@ def phase_detail(request, slug):
 
 @login_required_htmx
 def home(request):
-    progress = _roadmap_progress(request, times=True)
+    progress, saved_plan = learner_progress_and_plan(request.user, editable=True)
     today = timezone.localdate()
-    saved_plan = plans.saved_plan(request.user, progress.roadmap)
 
     def build_page():
         plan = plans.plan_settings(progress, today, saved_plan)
