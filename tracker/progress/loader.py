@@ -16,9 +16,12 @@ learner's `counts` and `status`.
 from collections import Counter
 from functools import cached_property
 
+import psycopg
 from django.db import connection
 from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
+from psycopg import pq
+from psycopg.postgres import types as postgres_types
 
 from tracker.content import versioning
 from tracker.content.models import ContentVersion, Subtopic
@@ -237,6 +240,8 @@ def learner_progress(learner, *, editable=False, times=False):
         return load_progress(default_tree(), learner, editable=editable, times=times)
     query = _VERSION_AND_TIMES if times else _VERSION_AND_STATUSES
     with connection.cursor() as cursor:
+        if times:
+            _plain_timestamps(cursor)
         cursor.execute(query, [learner.pk, versioning.VERSION_ROW])
         found = cursor.fetchall()
     tree = default_tree(token=found[0][0] if found else None)
@@ -257,6 +262,7 @@ def learner_progress_and_plan(learner, *, editable=False):
         progress = learner_progress(learner, editable=editable, times=True)
         return progress, plans.saved_plan(learner, progress.roadmap)
     with connection.cursor() as cursor:
+        _plain_timestamps(cursor)
         cursor.execute(
             _VERSION_PLAN_AND_TIMES,
             [learner.pk, known.roadmap.pk, learner.pk, versioning.VERSION_ROW],
@@ -269,6 +275,19 @@ def learner_progress_and_plan(learner, *, editable=False):
         return progress, plans.saved_plan(learner, tree.roadmap)
     saved = found[0][6:8] if found and found[0][6] is not None else None
     return progress, saved
+
+
+def _plain_timestamps(cursor):
+    """Load this PostgreSQL cursor's timestamps with psycopg's own loader.
+
+    Django's loads each value with psycopg's and then replaces its time zone
+    with the connection's, in Python: on a home page's 300 timestamps, a fifth
+    of the page's time. psycopg's gives the same instants, aware, in the
+    session's time zone, which Django sets to the connection's (UTC).
+    """
+    oid = _TIMESTAMPTZ.oid
+    for format_ in (pq.Format.TEXT, pq.Format.BINARY):
+        cursor.cursor.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, format_))
 
 
 def progress_of_statuses(tree, learner, found, *, editable=False):
@@ -328,6 +347,7 @@ _STATUSES = {status.value: status for status in Status}
 
 
 _NO_TIMES = (None, None, None)
+_TIMESTAMPTZ = postgres_types["timestamptz"]
 
 
 def _tally(tree, rows):
