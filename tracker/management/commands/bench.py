@@ -25,6 +25,7 @@ Timings are noisy on a shared machine: compare ratios, and rerun with more
 rounds before believing a small difference.
 """
 
+import gzip
 import http.client
 import json
 import os
@@ -47,7 +48,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -86,6 +87,9 @@ TARGETS = {
     "badge": 0.50,
 }
 
+# A learner's roadmap page at most this much HTML and this much as sent compressed (issue 9).
+WEIGHT_TARGETS = {"roadmap_learner_50": (120_000, 15_000)}
+
 # The settings gunicorn runs under; the rest of the environment passes through
 # (REDIS_URL, DB_CONN_MAX_AGE, TIME_ZONE…).
 PRODUCTION = {
@@ -118,6 +122,7 @@ class Endpoint:
     bodies: tuple = ()  # posted in turn, one per request
     queries: list = field(default_factory=list)
     body_bytes: int = 0
+    html_bytes: int = 0  # the body as the client reads it, decompressed
     content_encoding: str = ""
     runs: list = field(default_factory=list)
 
@@ -262,6 +267,7 @@ class Command(BaseCommand):
             url = os.environ["DATABASE_URL"]
             name = f"{connection.settings_dict['NAME']} on {connection.settings_dict['HOST']}"
             database = {"vendor": "postgresql", "name": name}
+            self.create_database_if_missing()
         else:
             raise CommandError(
                 f"The benchmark runs on SQLite or PostgreSQL, not {connection.vendor}"
@@ -271,6 +277,21 @@ class Command(BaseCommand):
         call_command("createcachetable", verbosity=0)
         call_command("load_roadmap", verbosity=0, stdout=StringIO())
         return url, database
+
+    def create_database_if_missing(self):
+        """A fresh clone's `DATABASE_URL` may name a database not made yet: make it,
+        from the server's maintenance database, as `createdb` would."""
+        try:
+            connection.ensure_connection()
+            return
+        except OperationalError as error:
+            if "does not exist" not in str(error):
+                raise
+        name = connection.settings_dict["NAME"]
+        self.say(f"Creating the database {name}")
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+        connections.close_all()
 
     def make_cast(self, prefix):
         roadmap = default_roadmap()
@@ -462,6 +483,8 @@ class Command(BaseCommand):
                     )
             endpoint.body_bytes = len(body)
             endpoint.content_encoding = headers.get("Content-Encoding", "")
+            plain = gzip.decompress(body) if endpoint.content_encoding == "gzip" else body
+            endpoint.html_bytes = len(plain)
 
     def measure(self, port, bare, measured, folder):
         load = self.load
@@ -593,6 +616,21 @@ class Command(BaseCommand):
             "included; queries are counted once through the test client (a tick: the most "
             "of its two states)."
         )
+        self.stdout.write("\nPage weight: each page as read, and as sent compressed.")
+        for row in results["endpoints"]:
+            if row["method"] != "GET":
+                continue
+            line = f"  {row['label']:26} {row['html_bytes']:9,} B"
+            if row["content_encoding"]:
+                line += f", {row['body_bytes']:,} B {row['content_encoding']}"
+            if "weight_targets" in row:
+                targets = row["weight_targets"]
+                met = "met" if row["weight_met"] else "not met"
+                line += (
+                    f"  (targets: at most {targets['html_bytes']:,} B and "
+                    f"{targets['body_bytes']:,} B compressed: {met})"
+                )
+            self.stdout.write(line)
         for row in [bare, *results["endpoints"]]:
             if row["socket_errors"]:
                 self.stdout.write(
@@ -730,6 +768,7 @@ def summary(endpoint):
         "p99_ms": round(median_of(runs, "p99_ms"), 2),
         "bytes_per_request": round(sum(run.bytes for run in runs) / requests),
         "body_bytes": endpoint.body_bytes,
+        "html_bytes": endpoint.html_bytes,
         "content_encoding": endpoint.content_encoding,
         "queries": max(endpoint.queries),
         "queries_each_state": endpoint.queries,
@@ -738,6 +777,10 @@ def summary(endpoint):
         ),
         "runs": [run.as_json() for run in runs],
     }
+    if endpoint.key in WEIGHT_TARGETS:
+        html, sent = WEIGHT_TARGETS[endpoint.key]
+        row["weight_targets"] = {"html_bytes": html, "body_bytes": sent}
+        row["weight_met"] = endpoint.html_bytes <= html and endpoint.body_bytes <= sent
     if endpoint.target is not None:
         ratios = [run.ratio for run in runs]
         row["ratio"] = {
