@@ -126,6 +126,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=2
     )
+# PostgreSQL: a tick (one item's state) commits without waiting for the disk
+# (tracker/progress/marking.py says what that trades); false waits as every
+# other write does.
+TICK_ASYNC_COMMIT = env_bool("TICK_ASYNC_COMMIT", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -192,3 +192,27 @@ def test_identical_writes_racing_each_other_never_fail(roadmap):
         thread.join()
     assert codes == [200] * 6
     assert Progress.objects.filter(user=learner, subtopic=subtopic, status="done").count() == 1
+
+
+@pytest.mark.parametrize("asynchronous", [True, False])
+@pytest.mark.parametrize("status", ["done", "pending"])
+def test_a_tick_commits_asynchronously_when_the_setting_says_so(
+    learner_client, learner, subtopic, settings, asynchronous, status
+):
+    """On PostgreSQL a tick's statement sets synchronous_commit for its own
+    transaction (tracker/progress/marking.py). Here every request runs inside
+    the test's one transaction, so the setting it made can be read back."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "synchronous_commit is PostgreSQL's; SQLite commits its own way (CI runs both)."
+        )
+    settings.TICK_ASYNC_COMMIT = asynchronous
+    response = learner_client.post(url(subtopic), {"status": status}, headers=HTMX)
+    assert response.status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == ("off" if asynchronous else "on")
+    stored = Progress.objects.filter(user=learner, subtopic=subtopic).values_list(
+        "status", flat=True
+    )
+    assert list(stored) == ([] if status == "pending" else ["done"])
