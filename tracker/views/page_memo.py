@@ -14,15 +14,16 @@ row and the address added here, so a kept page is only ever served for a
 request that would have rendered the same bytes: no invalidation is needed,
 and another learner, or a visitor, can never match a key that holds
 someone's rows. What a page holds that must differ per response (the CSRF
-token) is rendered as a stand-in and put in for each response.
+token, the CSP nonce) is rendered as a stand-in and put in for each response.
 
-Compression: the page is split at its CSRF tokens and each piece deflated
-on its own, at the best level, once. A response is those pieces with the
-token, deflated by itself, between them, in one gzip stream. This also is
-why BREACH does not apply: the one secret in the body is compressed in a
-block of its own, never against text an attacker could reflect into the
-page, and it is masked afresh for every response (Django's CSRF masking);
-the gzip header still carries Django's random-length padding.
+Compression: the page is split at its stand-ins and each piece deflated on
+its own, at the best level, once. A response is those pieces with that
+response's values, each deflated by itself, between them, in one gzip
+stream. This also is why BREACH does not apply: the one secret in the body
+is compressed in a block of its own, never against text an attacker could
+reflect into the page, and it is masked afresh for every response (Django's
+CSRF masking); the gzip header still carries random-length padding, as
+Django's does.
 
 Entries are kept per process, least recently used first out, within
 PAGE_MEMO_BYTES (settings; 0 turns the memo off).
@@ -40,6 +41,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.middleware.gzip import re_accepts_gzip
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -62,11 +64,8 @@ def fingerprint(instance):
     """Every stored field of a model instance (None stays None): a key part."""
     if instance is None:
         return None
-    return (type(instance).__name__, *(getattr(instance, f.attname) for f in _fields(instance)))
-
-
-def _fields(instance):
-    return instance._meta.concrete_fields
+    fields = instance._meta.concrete_fields
+    return (type(instance).__name__, *(getattr(instance, field.attname) for field in fields))
 
 
 def respond(request, inputs, render):
@@ -89,7 +88,9 @@ def respond(request, inputs, render):
     page = _memo.get(key)
     if page is None:
         response = _render_with_standins(request, render)
-        if response.status_code != 200 or response.streaming:
+        # Only a template's page has the stand-ins in it; anything else (a
+        # redirect, a 404, a body made some other way) goes out as it is.
+        if response.status_code != 200 or not isinstance(response, SimpleTemplateResponse):
             return _with_real_values(request, response)
         page = _KeptPage.of(response)
         _memo.put(key, page)
@@ -113,11 +114,11 @@ def _htmx_key(request):
 
 
 def _render_with_standins(request, render):
-    """The view's response rendered with no nonce and the CSRF stand-in."""
+    """The view's response rendered with the nonce's and the CSRF token's stand-ins."""
     nonce, request._csp_nonce = getattr(request, "_csp_nonce", None), NONCE_STANDIN
     try:
         response = render()
-        if hasattr(response, "render"):
+        if isinstance(response, SimpleTemplateResponse):
             # A view's context wins over the context processors', Django's csrf among them.
             response.context_data = {**(response.context_data or {}), "csrf_token": CSRF_STANDIN}
             response.render()
