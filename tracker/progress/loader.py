@@ -382,43 +382,31 @@ class LevelCounts(dict):
 
 def _count_items(items, rows):
     """A topic's Counts from its ((item pk, hours), ...)."""
-    done = learning = skipped = hours = hours_completed = 0
-    for pk, item_hours in items:
-        hours += item_hours
-        row = rows.get(pk)
-        if row is None:
-            continue
-        status = row[0]
-        if status is Status.DONE:
-            done += 1
-            hours_completed += item_hours
-        elif status is Status.SKIPPED:
-            skipped += 1
-            hours_completed += item_hours
-        elif status is Status.LEARNING:
-            learning += 1
-    return Counts(done, learning, skipped, len(items), hours, hours_completed)
+    marked = ((rows[pk][0], hours) for pk, hours in items if pk in rows)
+    return _counts_of(marked, len(items), sum(hours for _, hours in items))
 
 
 def _count_roadmap(item_hours, rows):
     """The roadmap's Counts from the learner's rows alone: no pass over the
-    items they have not touched (a tick's answer needs it, and most are)."""
+    items they have not touched (a tick's answer needs it, and most are).
+    A row of another roadmap's item is not counted."""
+    marked = ((row[0], item_hours[pk]) for pk, row in rows.items() if pk in item_hours)
+    return _counts_of(marked, len(item_hours), sum(item_hours.values()))
+
+
+def _counts_of(marked, total, hours):
+    """Counts of `total` items of `hours`, from (status, hours) of those with a row."""
     done = learning = skipped = hours_completed = 0
-    for pk, row in rows.items():
-        hours = item_hours.get(pk)
-        if hours is None:  # not this roadmap's item
-            continue
-        status = row[0]
+    for status, item_hours in marked:
         if status is Status.DONE:
             done += 1
-            hours_completed += hours
+            hours_completed += item_hours
         elif status is Status.SKIPPED:
             skipped += 1
-            hours_completed += hours
+            hours_completed += item_hours
         elif status is Status.LEARNING:
             learning += 1
-    total_hours = sum(item_hours.values())
-    return Counts(done, learning, skipped, len(item_hours), total_hours, hours_completed)
+    return Counts(done, learning, skipped, total, hours, hours_completed)
 
 
 def overall_counts(roadmap, learner):

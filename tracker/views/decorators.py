@@ -44,14 +44,10 @@ def _current_path(request):
         return None
 
 
-# Rendered in place of the per-request nonce in a visitor's cached page, then removed.
+# Rendered in place of the per-request nonce in a page that is kept: a visitor's
+# (removed) or a learner's (tracker.views.page_memo fills it in per response).
 # NULs: never in content (Django's forms refuse them, PostgreSQL cannot store them).
 NONCE_STANDIN = "\x00nonce\x00"
-
-
-def strip_nonce_standin(html):
-    """A page rendered with NONCE_STANDIN, without its nonce attributes."""
-    return html.replace(f' nonce="{NONCE_STANDIN}"'.encode(), b"")
 
 
 @dataclass(frozen=True)
@@ -112,7 +108,7 @@ def _store(view, request, args, kwargs):
             response.render()
     finally:
         request._csp_nonce = nonce
-    html = strip_nonce_standin(response.content)
+    html = response.content.replace(f' nonce="{NONCE_STANDIN}"'.encode(), b"")
     # No secret and nothing of anyone's in it, so no BREACH padding is needed:
     # the best compression, paid once.
     return _StoredPage(

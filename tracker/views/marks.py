@@ -98,23 +98,24 @@ def _write(request, kind, pk, status):
         node = tree.topic(pk)
         changes = [(subtopic.pk, status) for subtopic in tree.subtopics_of[node.pk]]
         marking.apply_statuses(request.user, changes)
-    elif kind == "save":  # the no-JavaScript checkboxes of one topic's guide
-        node = tree.topic(pk)
-        current = load_progress(tree, request.user)
-        marking.apply_statuses(request.user, _ticked(tree.subtopics_of[node.pk], current, status))
-        kind, status = "topic", None
-    else:  # "save_section": the outline's no-JavaScript checkboxes of one section
-        section = tree.section(pk)
-        items = [
-            item for topic in tree.topics_of[section.pk] for item in tree.subtopics_of[topic.pk]
-        ]
+    else:  # the no-JavaScript checkboxes of one topic's guide ("save") or outline section
+        if kind == "save":
+            node = tree.topic(pk)
+            items = tree.subtopics_of[node.pk]
+        else:
+            node = tree.section(pk)
+            items = [
+                item for topic in tree.topics_of[node.pk] for item in tree.subtopics_of[topic.pk]
+            ]
         current = load_progress(tree, request.user)
         marking.apply_statuses(request.user, _ticked(items, current, status))
-        # Only a page without JavaScript has this button; were htmx to send it,
-        # the whole page reloads, since any of the section's items may have changed.
-        if request.htmx:
-            return HttpResponseClientRefresh()
-        return redirect(f"{_next_url(request)}#{_anchor(request, section)}")
+        if kind == "save_section":
+            # Only a page without JavaScript has this button; were htmx to send it,
+            # the whole page reloads, since any of the section's items may have changed.
+            if request.htmx:
+                return HttpResponseClientRefresh()
+            return redirect(f"{_next_url(request)}#{_anchor(request, node)}")
+        kind, status = "topic", None
     return _done(request, tree, kind, node, status)
 
 
