@@ -256,8 +256,9 @@ ITEM_WORDS = {"learning": "w-learning", "skip": "w-skip"}
 
 
 def item_control(source, pk, kind, prefix=""):
-    """An item's checkbox ("tick") or its "learning" or "skip" button, in
-    the outline or, with `prefix` "guide-", in a topic's guide."""
+    """An item's checkbox ("tick"), in the outline or, with `prefix` "guide-",
+    in a topic's guide; or its "learning" or "skip" button, which only a
+    guide has."""
     item = element_by_id(source, f"{prefix}subtopic-{pk}")
     if kind == "tick":
         return item.find_one("input", type="checkbox")
@@ -267,6 +268,13 @@ def item_control(source, pk, kind, prefix=""):
         if button.attrs["aria-labelledby"].startswith(prefix + ITEM_WORDS[kind])
     ]
     return button
+
+
+def item_mark(source, pk):
+    """The state an outline item shows in words beside its checkbox ("Learning",
+    "Skipped"), or "" when it shows none (done and not started need no word)."""
+    marks = element_by_id(source, f"subtopic-{pk}").find_all(class_="mark")
+    return " ".join(mark.text.strip() for mark in marks)
 
 
 def first_element(source):

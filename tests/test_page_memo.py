@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.helpers import element_by_id, find_all, make_user, publish, tick
+from tests.helpers import element_by_id, find_all, item_mark, make_user, publish, tick
 from tracker.models import Progress, Subtopic, Topic
 from tracker.views import page_memo
 
@@ -82,8 +82,9 @@ def test_no_one_is_served_another_ones_kept_page(ada, other_learner, first_viewe
     assert ticked(clients["ada"].get(ROADMAP)) == ada.marked
     grace_page = clients["grace"].get(ROADMAP)
     assert ticked(grace_page) == set()
-    pressed = find_all(grace_page, "button", aria_pressed="true")
-    assert {int(button.attrs["value"].partition(":")[0]) for button in pressed} == grace_items
+    learning = find_all(grace_page, "li", class_="status-learning")
+    assert {int(item.attrs["id"].removeprefix("subtopic-")) for item in learning} == grace_items
+    assert all(item_mark(grace_page, pk) == "Learning" for pk in grace_items)
     assert ticked(clients["visitor"].get(ROADMAP)) == set()
 
 

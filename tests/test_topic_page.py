@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from tests.helpers import (
     HTMX,
+    accessible_name,
+    document,
     element_by_id,
     find_all,
     find_one,
@@ -97,6 +99,10 @@ def test_a_learner_has_all_four_states_on_each_item(learner_client, learner, tra
     # Learning is pressed: pressing it again is "not started".
     assert values == {f"{subtopic.pk}:pending", f"{subtopic.pk}:skipped"}
     assert item_control(html, subtopic.pk, "learning", "guide-").attrs["aria-pressed"] == "true"
+    page = document(html)
+    for kind, name in (("learning", "Learning"), ("skip", "Skip")):
+        control = item_control(page, subtopic.pk, kind, "guide-")
+        assert accessible_name(page, control) == f"{name}: {subtopic.title}"
 
 
 def test_ticking_in_the_guide_updates_the_outline_out_of_band(learner_client, transformer):

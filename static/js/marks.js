@@ -6,7 +6,7 @@
 (function () {
   "use strict";
 
-  // The outline's controls have no ids (420 buttons and 210 boxes: the bytes
+  // The outline's controls have no ids (a box per item, 210 of them: the bytes
   // count), so htmx cannot put focus back by id once it has swapped the item
   // or topic that was used: this puts it on the control in the same place.
   var refocus = null;

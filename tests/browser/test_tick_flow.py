@@ -82,18 +82,38 @@ def test_mark_a_whole_topic_done_and_learning_and_skip(page, live_roadmap):
     # The whole topic was swapped; focus is on the new copy of the button pressed.
     expect(page.locator(all_done_button(topic.pk))).to_be_focused()
 
+    # Learning and Skip are the guide's: the drawer opens from the topic's title.
+    page.click(f"#topic-{topic.pk}-title a")
+    drawer = page.locator("#topic-drawer")
+    expect(drawer).to_have_attribute("open", "")
     learning = Subtopic.objects.get(title="Bayes' theorem")
-    page.click(learning_button(learning.pk))
-    expect(page.locator(learning_button(learning.pk))).to_have_attribute("aria-pressed", "true")
+    page.click(learning_button(learning.pk, "guide-"))
+    expect(page.locator(learning_button(learning.pk, "guide-"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
     expect(page.locator("#overall-progress")).to_contain_text("3 done · 1 learning")
-    expect(page.locator(learning_button(learning.pk))).to_be_focused()
+    expect(page.locator(learning_button(learning.pk, "guide-"))).to_be_focused()
+    # The outline behind the drawer shows the item's new state, out of band.
+    outline_item = page.locator(f"#subtopic-{learning.pk}")
+    expect(outline_item).to_have_class(re.compile("status-learning"))
+    expect(outline_item.locator(".mark")).to_have_text("Learning")
+    expect(page.locator(tick_box(learning.pk))).not_to_be_checked()
+
     skipped = Subtopic.objects.get(title="Random variables")
-    page.click(skip_button(skipped.pk))
-    skip = page.locator(skip_button(skipped.pk))
+    page.click(skip_button(skipped.pk, "guide-"))
+    skip = page.locator(skip_button(skipped.pk, "guide-"))
     expect(skip).to_have_attribute("aria-pressed", "true")
     expect(skip).to_have_accessible_name("Skipped: Random variables")
     expect(page.locator("#overall-progress")).to_contain_text("1 skipped")
     expect(skip).to_be_focused()
+    expect(page.locator(f"#subtopic-{skipped.pk} .mark")).to_have_text("Skipped")
+
+    # Ticked in the outline, a skipped item is done and loses its mark.
+    page.keyboard.press("Escape")
+    page.check(tick_box(skipped.pk))
+    expect(page.locator(f"#subtopic-{skipped.pk}")).to_have_class(re.compile("status-done"))
+    expect(page.locator(f"#subtopic-{skipped.pk} .mark")).to_have_count(0)
+    expect(page.locator("#overall-progress")).to_contain_text("3 done · 1 learning · 0 skipped")
     assert page.evaluate("window.__sameDocument") is True
     assert csp_violations(page) == []
 
@@ -112,19 +132,17 @@ def test_the_keyboard_alone_ticks_an_item(page, live_roadmap):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
 
-    # Tab moves on to the item's Learning button; Enter presses it, focus stays.
+    # Tab moves on to the next item's box; Space ticks it, and Space again unticks it.
     page.keyboard.press("Tab")
-    learning = page.locator(learning_button(subtopic.pk))
-    expect(learning).to_be_focused()
-    page.keyboard.press("Enter")
-    expect(learning).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#overall-progress")).to_contain_text("0 done · 1 learning")
-    expect(learning).to_be_focused()
-    # Space presses it again: back to not started.
+    following = subtopic.topic.subtopics.filter(order__gt=subtopic.order).first()
+    expect(page.locator(tick_box(following.pk))).to_be_focused()
     page.keyboard.press("Space")
-    expect(learning).to_have_attribute("aria-pressed", "false")
-    expect(page.locator("#overall-progress")).to_contain_text("0 done · 0 learning")
-    expect(learning).to_be_focused()
+    expect(page.locator("#overall-progress")).to_contain_text("2 done")
+    expect(page.locator(tick_box(following.pk))).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.locator(tick_box(following.pk))).not_to_be_checked()
+    expect(page.locator("#overall-progress")).to_contain_text("1 done")
+    expect(page.locator(tick_box(following.pk))).to_be_focused()
     assert csp_violations(page) == []
 
 
@@ -141,9 +159,9 @@ def record_posts(page):
 
 
 def first_item(page):
-    """The first item of the page: what Enter would press were it to submit the outline's form."""
-    item = page.locator("li.subtopic").first
-    return item, item.locator('button[aria-labelledby^="w-learning "]')
+    """The first item of the page and its topic, whose "Mark all done" is what
+    Enter would press were it to submit the outline's form with its first button."""
+    return page.locator("li.subtopic").first, page.locator("article.topic").first
 
 
 def test_enter_in_a_checkbox_changes_nothing(page, live_roadmap):
@@ -152,7 +170,7 @@ def test_enter_in_a_checkbox_changes_nothing(page, live_roadmap):
     page.goto(f"{live_roadmap}/")
     page.evaluate("window.__sameDocument = true")
     subtopic = Subtopic.objects.get(title="Gradients and Jacobians")
-    first, first_learning = first_item(page)
+    first, first_topic = first_item(page)
     posts = record_posts(page)
 
     page.focus(tick_box(subtopic.pk))
@@ -163,7 +181,7 @@ def test_enter_in_a_checkbox_changes_nothing(page, live_roadmap):
     expect(page.locator("#overall-progress")).to_contain_text("1 done · 0 learning")
 
     expect(first).to_have_class(re.compile("status-pending"))
-    expect(first_learning).to_have_attribute("aria-pressed", "false")
+    expect(first_topic).not_to_have_class(re.compile("is-complete"))
     assert len(posts) == 1
     assert list(Progress.objects.values_list("subtopic__title", "status")) == [
         ("Gradients and Jacobians", "done")
@@ -182,7 +200,7 @@ def test_enter_in_a_checkbox_changes_nothing_with_javascript_off(
     subtopic = Subtopic.objects.select_related("topic__section").get(
         title="Gradients and Jacobians"
     )
-    first, first_learning = first_item(page)
+    first, first_topic = first_item(page)
     posts = record_posts(page)
 
     page.focus(tick_box(subtopic.pk))
@@ -192,7 +210,7 @@ def test_enter_in_a_checkbox_changes_nothing_with_javascript_off(
     assert len(posts) == 1
     assert not Progress.objects.exists()
     expect(first).to_have_class(re.compile("status-pending"))
-    expect(first_learning).to_have_attribute("aria-pressed", "false")
+    expect(first_topic).not_to_have_class(re.compile("is-complete"))
 
     page.check(tick_box(subtopic.pk))
     # Without JavaScript, each section has one "Save ticks" for all its boxes.
@@ -248,7 +266,7 @@ def test_saving_ticks_without_javascript_undoes_a_done_item_and_keeps_learning(
 
     expect(page.locator(tick_box(done.pk))).not_to_be_checked()
     expect(page.locator(f"#subtopic-{done.pk}")).to_have_class(re.compile("status-pending"))
-    expect(page.locator(learning_button(learning.pk))).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(f"#subtopic-{learning.pk} .mark")).to_have_text("Learning")
     expect(page.locator("#overall-progress")).to_contain_text("0 done · 1 learning")
 
 
@@ -257,20 +275,27 @@ def test_the_learning_button_works_with_javascript_off(page_without_javascript, 
     make_user("ada", password=PASSWORD)
     sign_in(page, live_roadmap, "ada")
     page.goto(f"{live_roadmap}/")
-    subtopic = Subtopic.objects.get(title="Bayes' theorem")
-    learning = page.locator(learning_button(subtopic.pk))
+    subtopic = Subtopic.objects.select_related("topic").get(title="Bayes' theorem")
+    # Without JavaScript the topic's title is a plain link to its guide's page.
+    page.click(f"#topic-{subtopic.topic.pk}-title a")
+    page.wait_for_load_state()
+    topic_page = page.url
+    learning = page.locator(learning_button(subtopic.pk, "guide-"))
 
     page.get_by_role("button", name="Learning: Bayes' theorem").click()
     page.wait_for_load_state()
     # The page comes back at the item, showing it as being learnt.
-    assert page.url == f"{live_roadmap}/#subtopic-{subtopic.pk}"
-    expect(page.locator(":target")).to_have_id(f"subtopic-{subtopic.pk}")
+    assert page.url == f"{topic_page}#guide-subtopic-{subtopic.pk}"
+    expect(page.locator(":target")).to_have_id(f"guide-subtopic-{subtopic.pk}")
     expect(learning).to_have_attribute("aria-pressed", "true")
-    expect(page.locator(f"#subtopic-{subtopic.pk}")).to_have_class(re.compile("status-learning"))
     expect(page.locator("#overall-progress")).to_contain_text("0 done · 1 learning")
     assert Progress.objects.get(subtopic=subtopic).status == "learning"
+    page.goto(f"{live_roadmap}/")
+    expect(page.locator(f"#subtopic-{subtopic.pk}")).to_have_class(re.compile("status-learning"))
+    expect(page.locator(f"#subtopic-{subtopic.pk} .mark")).to_have_text("Learning")
 
     # Pressed again, it is undone.
+    page.goto(topic_page)
     learning.click()
     page.wait_for_load_state()
     expect(learning).to_have_attribute("aria-pressed", "false")

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.helpers import csp_violations, sign_in, tick_box
+from tests.browser.helpers import csp_violations, learning_button, sign_in, tick_box
 from tests.helpers import make_user
 from tracker.models import Progress, Topic
 
@@ -66,6 +66,24 @@ def test_the_drawer_opens_by_keyboard_ticks_in_place_and_closes_with_escape(
     expect(page.locator("#progress-announcer")).to_contain_text(f"{subtopic.title}: done.")
     expect(page.locator(tick_box(subtopic.pk, "guide-"))).to_be_focused()
 
+    # Tab moves on to the item's Learning button; Enter presses it, focus stays.
+    following = transformer.subtopics.all()[1]
+    page.keyboard.press("Tab")
+    learning = page.locator(learning_button(subtopic.pk, "guide-"))
+    expect(learning).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(learning).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#overall-progress")).to_contain_text("0 done · 1 learning")
+    expect(page.locator(f"#subtopic-{subtopic.pk} .mark")).to_have_text("Learning")
+    expect(learning).to_be_focused()
+    # Space presses it again: back to not started.
+    page.keyboard.press("Space")
+    expect(learning).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#overall-progress")).to_contain_text("0 done · 0 learning")
+    expect(learning).to_be_focused()
+    drawer.locator(tick_box(following.pk, "guide-")).check()
+    expect(page.locator(tick_box(following.pk))).to_be_checked()
+
     page.keyboard.press("Escape")
     expect(drawer).not_to_have_attribute("open", "")
     expect(link).to_be_focused()
@@ -73,7 +91,9 @@ def test_the_drawer_opens_by_keyboard_ticks_in_place_and_closes_with_escape(
     # the open attribute goes: wait for it rather than read the URL at once.
     expect(page).to_have_url(f"{live_roadmap}/")
     assert page.evaluate("window.__sameDocument") is True
-    assert Progress.objects.get(user__username="ada").status == "done"
+    # The first item, back to not started, has no row; the second is done.
+    rows = Progress.objects.filter(user__username="ada").values_list("subtopic", "status")
+    assert list(rows) == [(following.pk, "done")]
     assert csp_violations(page) == []
 
 
