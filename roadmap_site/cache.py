@@ -1,8 +1,7 @@
 """Redis as the shared cache, with a fallback for while Redis is unreachable.
 
 Everything the cache holds here can be rebuilt: content pages (checked
-against the content version), badges, cached copies of sessions (the
-database has them too) and allauth's rate-limit counters. So when Redis
+against the content version), badges and allauth's rate-limit counters. So when Redis
 cannot be reached, requests go on against a cache in the process's own
 memory instead of failing: sign-in and password reset keep working, and
 their rate limits are still counted, per worker process rather than across

@@ -6,10 +6,12 @@ import pytest
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import include, path, reverse
 
+from roadmap_site.middleware import INITIAL_WINDOW
 from tests.helpers import without_request_tokens
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # what a browser sends
-BODY = b"<!doctype html><title>Same every time</title>" + b"<p>A paragraph.</p>" * 200
+# Past TCP's initial window, under which nothing is compressed (see the last test).
+BODY = b"<!doctype html><title>Same every time</title>" + b"<p>A paragraph.</p>" * 1000
 
 
 def encoded_view(request):
@@ -27,10 +29,15 @@ def fixed_view(request):
     return HttpResponse(BODY, content_type="text/html")
 
 
+def small_view(request):
+    return HttpResponse(BODY[: INITIAL_WINDOW - 1], content_type="text/html")
+
+
 urlpatterns = [
     path("test/encoded/", encoded_view),
     path("test/streaming/", streaming_view),
     path("test/fixed/", fixed_view),
+    path("test/small/", small_view),
     path("", include("roadmap_site.urls")),
 ]
 with_test_views = pytest.mark.urls(__name__)
@@ -120,3 +127,13 @@ def test_static_files_are_left_to_whitenoise(client):
     assert response.status_code == 200
     assert "Content-Encoding" not in response
     assert int(response["Content-Length"]) > 0
+
+
+@with_test_views
+def test_a_body_within_the_initial_window_is_sent_plain(client):
+    # It reaches the browser in one round trip either way: no CPU spent on it.
+    response = client.get("/test/small/", headers=GZIP)
+
+    assert "Content-Encoding" not in response
+    assert response.content == BODY[: INITIAL_WINDOW - 1]
+    assert "accept-encoding" not in response.get("Vary", "").lower()

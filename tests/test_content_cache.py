@@ -280,11 +280,11 @@ def test_the_tree_is_shared_while_the_version_holds(roadmap, chain_rule):
 
 # The visitor's page: the content version, nothing else.
 VISITOR_WARM = 1
-# A learner's page: the session (read from the cache: a query only when the
-# cache is the database's, not with Redis) and the user, then the content
-# version and the learner's rows, asked together. Nothing grows with the marks.
-SESSION_QUERIES = int(settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"))
-LEARNER_WARM = 2 + SESSION_QUERIES
+# A learner's page: the session with its user (accounts/sessions.py), then
+# the content version and the learner's rows, asked together. Nothing grows
+# with the marks.
+SESSION_AND_USER = 1
+LEARNER_WARM = SESSION_AND_USER + 1
 # The first request after a change: the first roadmap and its tree (four
 # levels, resources, prerequisites) on top of a warm page's queries; a
 # visitor's also reads the version twice (once for the stored page, once for
@@ -327,13 +327,13 @@ def test_a_learners_warm_roadmap_costs_the_same_at_any_progress(
     assert response.status_code == 200
 
 
-# Home: the session (as above) and the user, then on PostgreSQL the version, the rows with
+# Home: the session with its user (as above), then on PostgreSQL the version, the rows with
 # their times and the saved plan in one query; SQLite reads the rows' times
 # through the ORM (its raw times are text) and the plan on its own.
-HOME_WARM = 1 + SESSION_QUERIES + (1 if connection.vendor == "postgresql" else 3)
-# A tick: the session and the user, then on PostgreSQL one statement that writes
-# and reads back the version and the rows; SQLite writes, then reads.
-TICK = 1 + SESSION_QUERIES + (1 if connection.vendor == "postgresql" else 2)
+HOME_WARM = SESSION_AND_USER + (1 if connection.vendor == "postgresql" else 3)
+# A tick: the session with its user, then on PostgreSQL one statement that
+# writes and reads back the version and the rows; SQLite writes, then reads.
+TICK = SESSION_AND_USER + (1 if connection.vendor == "postgresql" else 2)
 
 
 @pytest.mark.parametrize("fraction", [0, 0.5, 1])

@@ -31,16 +31,6 @@ def test_an_empty_level_is_zero_percent_and_not_complete():
     assert not Counts().is_complete
 
 
-def test_a_level_rolls_up_the_counts_of_its_children():
-    topics = [Counts.of(["done", "skipped"]), Counts.of([Status.PENDING])]
-    section = Counts.sum(topics)
-    assert topics[0].is_complete
-    assert section == Counts(1, 0, 1, 3)
-    assert not section.is_complete
-    assert Counts.sum([section, Counts.of(["learning"])]) == Counts(1, 1, 1, 4)
-    assert Counts.sum([]) == Counts()
-
-
 def test_every_status_has_the_word_users_see():
     assert [(status.value, status.label) for status in Status] == [
         ("done", "done"),

@@ -92,16 +92,20 @@ class ContentTree:
 
 def levels_of(shape, roadmap_pk):
     """A tree's `shape` by level, to count one level without the others:
-    {("topic", pk): ((item pk, hours), ...), ("section" or "phase" or
-    "roadmap", pk): (the keys of its children, ...)}, and {item pk: hours}."""
-    levels, item_hours = {("roadmap", roadmap_pk): tuple(("phase", pk) for pk, _ in shape)}, {}
+    {("topic" or "section" or "phase", pk): ((item pk, hours), ...) of every
+    item in it}, and {item pk: hours} for the roadmap's."""
+    levels, item_hours = {}, {}
     for phase_pk, sections in shape:
-        levels[("phase", phase_pk)] = tuple(("section", pk) for pk, _ in sections)
+        in_phase = []
         for section_pk, topics in sections:
-            levels[("section", section_pk)] = tuple(("topic", pk) for pk, _ in topics)
+            in_section = []
             for topic_pk, items in topics:
                 levels[("topic", topic_pk)] = items
-                item_hours.update(items)
+                in_section.extend(items)
+            levels[("section", section_pk)] = tuple(in_section)
+            in_phase.extend(in_section)
+        levels[("phase", phase_pk)] = tuple(in_phase)
+        item_hours.update(in_phase)
     return levels, item_hours
 
 

@@ -34,19 +34,6 @@ class Counts:
                 skipped += 1
         return cls(done, learning, skipped, total)
 
-    @classmethod
-    def sum(cls, parts):
-        """Roll the counts of a level's children up into the level's own."""
-        done = learning = skipped = total = hours = hours_completed = 0
-        for part in parts:
-            done += part.done
-            learning += part.learning
-            skipped += part.skipped
-            total += part.total
-            hours += part.hours
-            hours_completed += part.hours_completed
-        return cls(done, learning, skipped, total, hours, hours_completed)
-
     @property
     def completed(self):
         return self.done + self.skipped

@@ -390,7 +390,7 @@ class Command(BaseCommand):
     def remove_cast(self, prefix):
         # Cascades to their progress, plans and profiles.
         get_user_model().objects.filter(username__startswith=prefix).delete()
-        # Through the session store, so cached copies (the cached_db engine) go too.
+        # Through the session store, whatever SESSION_ENGINE keeps them in.
         store = import_module(settings.SESSION_ENGINE).SessionStore
         for key in self.sessions:
             store(key).delete()
