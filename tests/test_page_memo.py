@@ -30,7 +30,7 @@ def signed_in(user, **defaults):
 
 
 def ticked(response):
-    boxes = find_all(response, "input", type="checkbox", checked=True)
+    boxes = find_all(response, "input", type="checkbox", name="done", checked=True)
     return {int(box.attrs["value"]) for box in boxes}
 
 

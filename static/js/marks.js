@@ -42,6 +42,18 @@
     return form && form.classList.contains("marks") ? form : null;
   }
 
+  // For static/js/shortcuts.js: set an item (its <li>) to a state, as its
+  // controls would, whether or not the item shows a button for that state.
+  window.roadmapMarks = {
+    mark: function (item, status) {
+      var box = item.querySelector("input[name=done]");
+      var form = box && marksForm(box);
+      if (form) {
+        send(form, item, "mark", box.value + ":" + status, box);
+      }
+    },
+  };
+
   document.addEventListener("change", function (event) {
     var box = event.target;
     var form = marksForm(box);

@@ -42,3 +42,15 @@ def skip_button(pk, prefix=""):
 
 def all_done_button(topic_pk):
     return f'#topic-{topic_pk} button[aria-labelledby^="w-all-done "]'
+
+
+def record_posts(page):
+    """The URLs the page posts to from now on, in order."""
+    posts = []
+
+    def record(request):
+        if request.method == "POST":
+            posts.append(request.url)
+
+    page.on("request", record)
+    return posts

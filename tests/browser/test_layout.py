@@ -1,9 +1,11 @@
 """The pages read on a phone and follow the system's colour scheme."""
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.helpers import csp_violations, sign_in
+from tests.browser.helpers import csp_violations, sign_in, tick_box
 from tests.helpers import PASSWORD, make_user
+from tracker.models import Section, Subtopic
 
 PAGES = ["/", "/phases/deep-learning-foundations/", "/accounts/login/", "/accounts/signup/"]
 
@@ -57,3 +59,58 @@ def test_the_roadmap_reads_in_order_with_headings_for_every_level(page, live_roa
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
     assert levels.count(4) == 55
     assert csp_violations(page) == []
+
+
+VISIBLE_BOX = """selector => {
+  const box = document.querySelector(selector).getBoundingClientRect();
+  return {top: box.top, bottom: box.bottom, height: window.innerHeight};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("width", "scheme"), [(375, "light"), (375, "dark"), (1280, "light")], ids=str
+)
+def test_the_overall_progress_stays_in_sight_while_ticking_far_down(
+    browser, live_roadmap, width, scheme
+):
+    make_user("ada", password=PASSWORD)
+    context = browser.new_context(viewport={"width": width, "height": 700}, color_scheme=scheme)
+    page = context.new_page()
+    sign_in(page, live_roadmap, "ada")
+    page.goto(f"{live_roadmap}/")
+
+    last = Subtopic.objects.order_by(
+        "-topic__section__phase__order", "-topic__section__order", "-topic__order", "-order"
+    )[0]
+    box = page.locator(tick_box(last.pk))
+    box.scroll_into_view_if_needed()
+    box.check()
+    expect(page.locator("#overall-progress")).to_contain_text("1 done")
+    # Far down the page, the meter is at the top of the window, whole.
+    assert page.evaluate("window.scrollY") > 5000
+    meter = page.evaluate(VISIBLE_BOX, "#overall-progress")
+    assert meter["top"] >= 0 and meter["bottom"] <= 200
+    # Opaque, in either scheme: the outline scrolls under it, not through it.
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('.progress-summary')).backgroundColor"
+    )
+    assert background in ("rgb(255, 255, 255)", "rgb(28, 30, 38)")
+    # The item ticked is not hidden behind it.
+    item = page.evaluate(VISIBLE_BOX, f"#subtopic-{last.pk}")
+    assert item["top"] >= page.evaluate(VISIBLE_BOX, ".progress-summary")["bottom"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
+
+
+def test_a_section_linked_to_opens_below_the_summary_not_behind_it(browser, live_roadmap):
+    make_user("ada", password=PASSWORD)
+    context = browser.new_context(viewport={"width": 375, "height": 700})
+    page = context.new_page()
+    sign_in(page, live_roadmap, "ada")
+    section = Section.objects.order_by("-phase__order", "-order")[1]
+    page.goto(f"{live_roadmap}/#section-{section.pk}")
+    summary = page.evaluate(VISIBLE_BOX, ".progress-summary")
+    heading = page.evaluate(VISIBLE_BOX, f"#section-{section.pk}-title")
+    assert summary["top"] == 0
+    assert heading["top"] >= summary["bottom"]
+    context.close()

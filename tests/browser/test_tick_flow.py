@@ -9,6 +9,7 @@ from tests.browser.helpers import (
     all_done_button,
     csp_violations,
     learning_button,
+    record_posts,
     sign_in,
     skip_button,
     tick_box,
@@ -144,18 +145,6 @@ def test_the_keyboard_alone_ticks_an_item(page, live_roadmap):
     expect(page.locator("#overall-progress")).to_contain_text("1 done")
     expect(page.locator(tick_box(following.pk))).to_be_focused()
     assert csp_violations(page) == []
-
-
-def record_posts(page):
-    """The URLs the page posts to from now on, in order."""
-    posts = []
-
-    def record(request):
-        if request.method == "POST":
-            posts.append(request.url)
-
-    page.on("request", record)
-    return posts
 
 
 def first_item(page):
