@@ -23,11 +23,11 @@ from django.contrib import auth
 from django.contrib.auth import backends as django_backends
 from django.contrib.auth import get_user_model
 from django.contrib.auth import middleware as auth_middleware
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.functional import SimpleLazyObject
 
 from accounts import rows
+from accounts.sessions import user_pk
 
 # The session store of the request whose user Django is reading, set only
 # for the time AuthenticationMiddleware's get_user runs.
@@ -70,13 +70,7 @@ class AuthenticationBackend(_OneQueryGetUser, allauth_backends.AuthenticationBac
 def _read_with_session(user_id):
     """The user the session being read was read with, if it is this one."""
     user = getattr(_session_being_read.get(), "row_user", None)
-    if user is None:
-        return None
-    try:
-        pk = user._meta.pk.to_python(user_id)
-    except ValidationError:
-        return None
-    return user if user.pk == pk else None
+    return user if user is not None and user.pk == user_pk(user_id) else None
 
 
 def user_by_pk(user_id):
@@ -84,9 +78,8 @@ def user_by_pk(user_id):
     model = get_user_model()
     if connection.vendor != "postgresql":
         return model._default_manager.filter(pk=user_id).first()
-    try:
-        pk = model._meta.pk.to_python(user_id)
-    except ValidationError:  # a session holding something that is no user id
+    pk = user_pk(user_id)
+    if pk is None:  # a session holding something that is no user id
         return None
     with connection.cursor() as cursor:
         cursor.execute(_select_user(), [pk])

@@ -34,7 +34,7 @@ class SessionStore(db.SessionStore):
 
     def create_model_instance(self, data):
         session = super().create_model_instance(data)
-        session.user_id = _user_pk(data.get(SESSION_KEY))
+        session.user_id = user_pk(data.get(SESSION_KEY))
         return session
 
     def _get_session_from_db(self):
@@ -56,8 +56,9 @@ class SessionStore(db.SessionStore):
         return session
 
 
-def _user_pk(value):
-    """The session data's user key as the user table's, or None (not signed in)."""
+def user_pk(value):
+    """A session's user key as the user table's, or None (not signed in, or
+    something that is no user key)."""
     if value is None:
         return None
     try:

@@ -2,10 +2,11 @@
 // (templates/tracker/components/shortcuts.html lists them in a dialog that
 // "?" opens). With an item's checkbox (or any control of its) focused:
 // d done, l learning, s skip, r not started; n and p (or the down and up
-// arrows, from a checkbox) move to the next and previous item. Writes go through static/js/marks.js, whose answer fills
-// the page's live region with what changed. Keys typed into a text field,
-// or with Ctrl, Alt or Cmd held, are never taken. The dialog's checkbox
-// turns them off in this browser (localStorage).
+// arrows, from a checkbox) move to the next and previous item. Writes go
+// through static/js/marks.js, whose answer fills the page's live region with
+// what changed. Keys typed into a text field, or with Ctrl, Alt or Cmd held,
+// are never taken. The dialog's checkbox turns them off in this browser
+// (localStorage).
 (function () {
   "use strict";
 

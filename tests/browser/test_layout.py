@@ -19,11 +19,17 @@ def test_pages_fit_a_375_pixel_phone_without_sideways_scrolling(browser, live_ro
     context.close()
 
 
-def test_a_learners_pages_fit_a_phone_too(browser, live_roadmap):
+def signed_in_page(browser, live_roadmap, width=375, height=800, **options):
+    """A new browser context `width` pixels wide, signed in as a new learner; and its page."""
     make_user("ada", password=PASSWORD)
-    context = browser.new_context(viewport={"width": 375, "height": 800})
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
     sign_in(page, live_roadmap, "ada")
+    return context, page
+
+
+def test_a_learners_pages_fit_a_phone_too(browser, live_roadmap):
+    context, page = signed_in_page(browser, live_roadmap)
     for path in ["/", "/home/", "/settings/profile/", "/progress/import/"]:
         page.goto(f"{live_roadmap}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
@@ -73,10 +79,7 @@ VISIBLE_BOX = """selector => {
 def test_the_overall_progress_stays_in_sight_while_ticking_far_down(
     browser, live_roadmap, width, scheme
 ):
-    make_user("ada", password=PASSWORD)
-    context = browser.new_context(viewport={"width": width, "height": 700}, color_scheme=scheme)
-    page = context.new_page()
-    sign_in(page, live_roadmap, "ada")
+    context, page = signed_in_page(browser, live_roadmap, width, 700, color_scheme=scheme)
     page.goto(f"{live_roadmap}/")
 
     last = Subtopic.objects.order_by(
@@ -103,10 +106,7 @@ def test_the_overall_progress_stays_in_sight_while_ticking_far_down(
 
 
 def test_a_section_linked_to_opens_below_the_summary_not_behind_it(browser, live_roadmap):
-    make_user("ada", password=PASSWORD)
-    context = browser.new_context(viewport={"width": 375, "height": 700})
-    page = context.new_page()
-    sign_in(page, live_roadmap, "ada")
+    context, page = signed_in_page(browser, live_roadmap, height=700)
     section = Section.objects.order_by("-phase__order", "-order")[1]
     page.goto(f"{live_roadmap}/#section-{section.pk}")
     summary = page.evaluate(VISIBLE_BOX, ".progress-summary")
