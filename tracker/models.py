@@ -14,11 +14,13 @@ from tracker.content.models import (
     Subtopic,
     Topic,
 )
-from tracker.progress.models import LearningPlan, Progress
+from tracker.progress.models import LearningPlan, Link, Note, Progress
 
 __all__ = [
     "ContentVersion",
     "LearningPlan",
+    "Link",
+    "Note",
     "Phase",
     "Progress",
     "Resource",

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from tracker.content.models import Roadmap, Subtopic
+from tracker.content.models import Resource, Roadmap, Subtopic, Topic, http_url
 from tracker.progress.pace import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from tracker.progress.status import COMPLETE, Status, stored_choices
 
@@ -73,3 +73,63 @@ class LearningPlan(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.roadmap} · {self.hours_per_week} h/week"
+
+
+# A note is a learner's own page on a topic: long enough for real notes, short
+# enough that a page holding one stays light and a paste by mistake is caught.
+NOTE_MAX_CHARS = 10_000
+
+
+class Note(models.Model):
+    """A learner's private Markdown notes on one topic; never shown to anyone else.
+
+    `revision` counts saves. A save names the revision it was editing, so a
+    second tab saving over a note changed since it was opened is caught
+    (tracker.progress.notes) rather than silently overwriting it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField(max_length=NOTE_MAX_CHARS)
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="unique_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.topic}"
+
+
+# Enough for a learner's own shelf on a topic, never a dump of bookmarks.
+LINKS_PER_TOPIC = 20
+
+
+class Link(models.Model):
+    """A resource a learner added to a topic for themselves: shown beside the
+    curated ones as "yours", to them only."""
+
+    Kind = Resource.Kind
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="links"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="learner_links")
+    title = models.CharField(max_length=200)
+    url = models.URLField("URL", max_length=500, validators=[http_url])
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic", "url"], name="unique_learner_link"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.topic} · {self.title}"
