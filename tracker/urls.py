@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import data, marks, pages, plan
+from tracker.views import data, marks, notes, pages, plan
 
 app_name = "tracker"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("progress/", marks.mark, name="mark"),
     path("progress/subtopics/<int:pk>/", marks.mark_subtopic, name="mark_subtopic"),
     path("progress/topics/<int:pk>/", marks.mark_topic, name="mark_topic"),
+    path("notes/<int:pk>/", notes.save_note, name="save_note"),
+    path("notes/<int:pk>/links/", notes.add_link, name="add_link"),
+    path("notes/<int:pk>/links/<int:link_pk>/delete/", notes.delete_link, name="delete_link"),
     path("progress/reset/", marks.reset_progress, name="reset_progress"),
     path("progress/export.md", data.export_markdown, name="export_markdown"),
     path("progress/export.json", data.export_json, name="export_json"),

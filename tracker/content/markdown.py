@@ -33,6 +33,8 @@ _CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s*")
 _TICKED = re.compile(r"^\s*\[[xX]\]")
 # A learner's progress export notes these after an unticked subtopic.
 STATUS_NOTES = ("learning", "skipped")
+# The fenced blocks a topic may hold (ParsedTopic.blocks).
+TOPIC_BLOCKS = ("note", "links")
 _TIMELINE = re.compile(r"^timeline\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _DURATION = re.compile(r"\b\d+(?:\s*[-–]\s*\d+)?\s+(?:day|week|month|year)s?\b", re.IGNORECASE)
 _TABLE_OF_CONTENTS = {"table of contents", "contents"}
@@ -66,6 +68,9 @@ class ParsedTopic:
     line: int
     description: str = ""
     subtopics: list[ParsedSubtopic] = field(default_factory=list)
+    # A learner's progress export carries their notes and links on a topic
+    # in fenced blocks tagged "note" and "links"; roadmap imports ignore them.
+    blocks: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -242,6 +247,8 @@ class _Builder:
                 )
             elif block.type in ("bullet_list", "ordered_list"):
                 self.topic.subtopics.extend(_subtopic(sub) for sub in block.children)
+            elif block.type == "fence" and block.info.strip() in TOPIC_BLOCKS:
+                self.topic.blocks[block.info.strip()] = block.content.removesuffix("\n")
             else:
                 kind = block.type.replace("_", " ")
                 raise RoadmapFormatError(f"unexpected {kind} inside a topic", block.map[0] + 1)

@@ -10,6 +10,7 @@ import re
 # Characters Markdown would read as markup inside a title or a paragraph.
 _INLINE_MARKUP = re.compile(r"([\\`*_\[\]<])|&(?=#?\w+;)")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_BACKTICKS = re.compile(r"`+")
 # A paragraph starting with one of these would become a heading, list or quote.
 _BLOCK_START = re.compile(r"^(\d+(?=[.)])|)([#>+=.)-])")
 
@@ -21,12 +22,15 @@ def write_roadmap(
     summary="",
     topic_checked=lambda topic: False,
     subtopic_mark=lambda subtopic: (False, ""),
+    topic_blocks=lambda topic: [],
 ):
     """Markdown for `roadmap` and its prefetched `phases`.
 
     `summary` is an italic line under the intro; `topic_checked(topic)` ticks
     a topic's box; `subtopic_mark(subtopic)` gives (ticked, note) for an item,
-    the note written as `*(note)*` after its title.
+    the note written as `*(note)*` after its title; `topic_blocks(topic)`
+    gives [(info, text)] written as fenced blocks inside the topic (a
+    learner's notes and links: see fenced()).
     """
     lines = [f"# {_inline(roadmap.title)}", ""]
     lines += _paragraphs(roadmap.intro)
@@ -47,14 +51,14 @@ def write_roadmap(
             if not synthetic:
                 lines += [f"#### {_inline(section.title)}"]
             for topic in section.topics.all():
-                lines += _topic(topic, topic_checked, subtopic_mark)
+                lines += _topic(topic, topic_checked, subtopic_mark, topic_blocks)
     if roadmap.timeline:
         lines += ["", f"**Timeline**: {_inline(roadmap.timeline)}"]
     # Each block ends with its own blank line; one is enough between blocks.
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
 
 
-def _topic(topic, topic_checked, subtopic_mark):
+def _topic(topic, topic_checked, subtopic_mark, topic_blocks):
     box = "[x]" if topic_checked(topic) else "[ ]"
     title = f"- {box} **{_inline(topic.title)}**"
     if topic.description:
@@ -65,7 +69,21 @@ def _topic(topic, topic_checked, subtopic_mark):
         box = "[x]" if ticked else "[ ]"
         note = f" *({note})*" if note else ""
         lines.append(f"  - {box} {_inline(subtopic.title)}{note}")
+    for info, text in topic_blocks(topic):
+        lines += ["", *fenced(info, text, indent="  ")]
     return [*lines, ""]
+
+
+def fenced(info, text, indent=""):
+    """`text` as a fenced code block tagged `info`, each line indented: read
+    back exactly (tracker.content.markdown), whatever Markdown it holds. Its
+    fence is longer than any run of backticks in the text, so none closes it."""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    # A blank line keeps its indent: write_roadmap's runs of blank lines are
+    # folded into one, and the text's own must come back as they were.
+    body = [f"{indent}{line}" for line in text.split("\n")]
+    return [f"{indent}{fence}{info}", *body, f"{indent}{fence}"]
 
 
 def _is_synthetic(phase, sections):

@@ -6,11 +6,16 @@ with tracker.content.markdown, so it is also what the progress import reads:
 otherwise. A topic is ticked when it is complete (every subtopic done or
 skipped), as on the roadmap page.
 
-Both formats are built from one tracker.progress.loader read, so an export
-costs the same queries whatever the progress.
+A learner's notes and links on a topic travel with it: in the Markdown as
+fenced blocks inside the topic (```note, ```links), in the JSON as lists.
+
+Both formats are built from one tracker.progress.loader read and one read
+each of the notes and the links, so an export costs the same queries
+whatever the progress.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,6 +23,7 @@ from django.utils.text import slugify
 from tracker.content.markdown_writer import write_roadmap
 from tracker.progress.counting import Counts
 from tracker.progress.loader import load_progress
+from tracker.progress.models import Link, Note
 from tracker.progress.status import Status
 
 # Unticked items that are not pending carry their state as a note: *(learning)*.
@@ -33,12 +39,27 @@ class Snapshot:
     phases: list
     overall: Counts
     exported_at: object
+    # {topic pk: Note} and {topic pk: [Link]}: the learner's own, on this roadmap.
+    notes: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict)
 
 
 def snapshot(user, tree):
-    """`user`'s progress on the roadmap of `tree` (tracker.content.tree)."""
+    """`user`'s progress, notes and links on the roadmap of `tree`
+    (tracker.content.tree): three queries whatever they hold."""
     progress = load_progress(tree, user, times=True)
-    return Snapshot(tree.roadmap, user, progress.phases, progress.overall, timezone.now())
+    on_roadmap = [pk for phase in progress.phases for pk in _topic_pks(phase)]
+    notes = {note.topic_id: note for note in Note.objects.filter(user=user, topic__in=on_roadmap)}
+    links = {}
+    for link in Link.objects.filter(user=user, topic__in=on_roadmap):
+        links.setdefault(link.topic_id, []).append(link)
+    return Snapshot(
+        tree.roadmap, user, progress.phases, progress.overall, timezone.now(), notes, links
+    )
+
+
+def _topic_pks(phase):
+    return [topic.pk for section in phase.sections for topic in section.topics]
 
 
 def filename(snap, extension):
@@ -64,7 +85,24 @@ def to_markdown(snap):
         summary=summary_line(snap),
         topic_checked=lambda topic: topic.counts.is_complete,
         subtopic_mark=_mark,
+        topic_blocks=lambda topic: _blocks(snap, topic.pk),
     )
+
+
+def _blocks(snap, topic_pk):
+    """A topic's note and links as the fenced blocks tracker.progress.importing reads."""
+    blocks = []
+    if topic_pk in snap.notes:
+        blocks.append(("note", snap.notes[topic_pk].body))
+    if topic_pk in snap.links:
+        blocks.append(("links", "\n".join(map(link_line, snap.links[topic_pk]))))
+    return blocks
+
+
+def link_line(link):
+    """`- [Title](<https://…>) *(kind)*`: a Markdown link, read back by importing.parse_link."""
+    title = re.sub(r"([\\\[\]])", r"\\\1", link.title)
+    return f"- [{title}](<{link.url}>) *({link.kind})*"
 
 
 def _mark(subtopic):
@@ -106,4 +144,36 @@ def to_json(snap):
             "percent": counts.percent,
         },
         "items": items,
+        "notes": [
+            {**_where(snap, topic), "body": note.body, "updated_at": _iso(note.updated_at)}
+            for topic, note in _mine(snap, snap.notes)
+        ],
+        "links": [
+            {**_where(snap, topic), "title": link.title, "url": link.url, "kind": link.kind}
+            for topic, links in _mine(snap, snap.links)
+            for link in links
+        ],
     }
+
+
+def _mine(snap, by_topic):
+    """(topic view, what the learner has on it) in roadmap order."""
+    for phase in snap.phases:
+        for section in phase.sections:
+            for topic in section.topics:
+                if topic.pk in by_topic:
+                    yield topic, by_topic[topic.pk]
+
+
+def _where(snap, topic):
+    section = topic.section
+    return {
+        "phase": section.phase.title,
+        "section": section.title,
+        "topic": topic.title,
+        "path": [section.phase.slug, section.slug, topic.slug],
+    }
+
+
+def _iso(when):
+    return when.isoformat(timespec="seconds")

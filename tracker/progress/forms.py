@@ -1,8 +1,11 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.formats import date_format
 
 from tracker.content.markdown import RoadmapFormatError, decode_roadmap_bytes, parse_roadmap
+from tracker.content.models import http_url
 from tracker.content.mojibake import repair
+from tracker.progress.models import NOTE_MAX_CHARS, Link
 from tracker.progress.pace import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from tracker.progress.status import Status
 
@@ -187,3 +190,42 @@ class LearningPlanForm(forms.Form):
                 f"Choose a start date within {self.MAX_YEARS_AWAY} years of today."
             )
         return start
+
+
+class NoteForm(forms.Form):
+    """A note's text and the revision the learner was editing (0: a new note)."""
+
+    body = forms.CharField(
+        label="Your notes",
+        required=False,
+        strip=False,
+        # A validator, not max_length: that would give the box a maxlength,
+        # and a browser cuts a paste short there without a word.
+        validators=[
+            MaxLengthValidator(
+                NOTE_MAX_CHARS,
+                "Your note is %(show_value)s characters long; the limit is %(limit_value)s. "
+                "Nothing was saved: shorten it and save again.",
+            )
+        ],
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=(
+            f"Private to you, in Markdown, {NOTE_MAX_CHARS:,} characters at most. "
+            "Saved when you leave the box or press Ctrl+Enter (⌘+Enter on a Mac)."
+        ),
+    )
+    revision = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class LinkForm(forms.Form):
+    """One of the learner's own resources on a topic."""
+
+    title = forms.CharField(label="Title", max_length=200)
+    url = forms.URLField(
+        label="Address",
+        max_length=500,
+        assume_scheme="https",
+        validators=[http_url],
+        error_messages={"invalid": "Enter a web address starting with http:// or https://."},
+    )
+    kind = forms.ChoiceField(label="Kind", choices=Link.Kind.choices, initial=Link.Kind.ARTICLE)

@@ -28,7 +28,7 @@ from tracker.content.models import ContentVersion, Subtopic
 from tracker.content.tree import default_tree, last_seen_tree
 from tracker.progress import plans
 from tracker.progress.counting import Counts
-from tracker.progress.models import LearningPlan, Progress
+from tracker.progress.models import LearningPlan, Note, Progress
 from tracker.progress.status import Status
 
 
@@ -65,13 +65,16 @@ class RoadmapProgress:
     (their own roadmap), False where they are shown read-only (a public page).
     """
 
-    def __init__(self, tree, learner, editable, rows):
+    def __init__(self, tree, learner, editable, rows, noted=frozenset()):
         self.tree = tree
         self.roadmap = tree.roadmap
         self.learner = learner
         self.editable = editable and learner is not None
         # {subtopic pk: (status, created_at, updated_at, completed_at)}; no row is pending.
         self.rows = rows
+        # The pks of topics the learner has notes on, for the outline's marker;
+        # read only for the learner's own pages (never a public page's).
+        self.noted = noted
 
     @cached_property
     def counts(self):
@@ -86,7 +89,7 @@ class RoadmapProgress:
         """All this object was built from, to compare by equality: a key for
         pages kept whole (tracker.views.page_memo)."""
         learner = self.learner.pk if self.learner else None
-        return (self.tree.token, learner, self.editable, frozenset(self.rows.items()))
+        return (self.tree.token, learner, self.editable, frozenset(self.rows.items()), self.noted)
 
     @property
     def read_only(self):
@@ -223,8 +226,8 @@ def load_progress(tree, learner=None, *, editable=False, times=False):
     completed, which only some pages show; without it they are None.
     """
     learner = learner if learner is not None and learner.is_authenticated else None
-    rows = {} if learner is None else _rows_of(learner, tree, times)
-    return RoadmapProgress(tree, learner, editable, rows)
+    rows, noted = ({}, frozenset()) if learner is None else _rows_of(learner, tree, times)
+    return RoadmapProgress(tree, learner, editable, rows, noted)
 
 
 def learner_progress(learner, *, editable=False, times=False):
@@ -238,15 +241,19 @@ def learner_progress(learner, *, editable=False, times=False):
     # there (development, tests) times come through load_progress's ORM query.
     if not learner or not learner.is_authenticated or (times and connection.vendor != "postgresql"):
         return load_progress(default_tree(), learner, editable=editable, times=times)
-    query = _VERSION_AND_TIMES if times else _VERSION_AND_STATUSES
     with connection.cursor() as cursor:
         if times:
             _plain_timestamps(cursor)
-        cursor.execute(query, [learner.pk, versioning.VERSION_ROW])
+            cursor.execute(_VERSION_AND_TIMES, [learner.pk, versioning.VERSION_ROW])
+        else:
+            cursor.execute(
+                _VERSION_STATUSES_AND_NOTES, [learner.pk, versioning.VERSION_ROW, learner.pk]
+            )
         found = cursor.fetchall()
-    tree = default_tree(token=found[0][0] if found else None)
-    rows = [row[1:] for row in found if row[1] is not None]
-    return RoadmapProgress(tree, learner, editable, _keep_tree_rows(tree, rows))
+    # The version's token is on every row but the notes' (UNION ALL: in no set order).
+    tree = default_tree(token=next((row[0] for row in found if row[0] is not None), None))
+    rows, noted = _split_notes([row[1:] for row in found if row[1] is not None])
+    return RoadmapProgress(tree, learner, editable, _keep_tree_rows(tree, rows), noted)
 
 
 def learner_progress_and_plan(learner, *, editable=False):
@@ -297,7 +304,8 @@ def progress_of_statuses(tree, learner, found, *, editable=False):
 
 
 def _rows_of(learner, tree, times):
-    """The learner's rows on the tree's roadmap: one query, plain tuples.
+    """The learner's rows on the tree's roadmap, and the topics they have
+    notes on (not read with `times`): one query, plain tuples.
 
     It reads all the learner's rows and keeps those of this roadmap's items,
     rather than joining four tables to find them: the rows are few (at most
@@ -306,13 +314,20 @@ def _rows_of(learner, tree, times):
     if times:
         fields = ("subtopic_id", "status", "created_at", "updated_at", "completed_at")
         found = Progress.objects.filter(user=learner).values_list(*fields)
-    else:
-        # Every page and tick asks for this, so it is written out: the ORM
-        # takes longer to build the query than the database takes to answer.
-        with connection.cursor() as cursor:
-            cursor.execute(_STATUSES_OF, [learner.pk])
-            found = cursor.fetchall()
-    return _keep_tree_rows(tree, found)
+        return _keep_tree_rows(tree, found), frozenset()
+    # Every page and tick asks for this, so it is written out: the ORM
+    # takes longer to build the query than the database takes to answer.
+    with connection.cursor() as cursor:
+        cursor.execute(_STATUSES_AND_NOTES_OF, [learner.pk, learner.pk])
+        rows, noted = _split_notes(cursor.fetchall())
+    return _keep_tree_rows(tree, rows), noted
+
+
+def _split_notes(found):
+    """([(subtopic pk, status, ...)], frozenset of noted topic pks) from rows
+    where a note's row is (topic pk, None): a progress row always has a status."""
+    noted = frozenset(row[0] for row in found if row[1] is None)
+    return [row for row in found if row[1] is not None], noted
 
 
 def _keep_tree_rows(tree, found):
@@ -322,7 +337,12 @@ def _keep_tree_rows(tree, found):
     }
 
 
-_STATUSES_OF = f"SELECT subtopic_id, status FROM {Progress._meta.db_table} WHERE user_id = %s"  # noqa: S608 - a model's table name
+# A note's row is (its topic's pk, NULL): a progress row always has a status.
+_NOTED_TOPICS = f" UNION ALL SELECT topic_id, NULL FROM {Note._meta.db_table} WHERE user_id = %s"  # noqa: S608 - a model's table name
+_STATUSES_AND_NOTES_OF = (
+    f"SELECT subtopic_id, status FROM {Progress._meta.db_table} WHERE user_id = %s"  # noqa: S608 - a model's table name
+    + _NOTED_TOPICS
+)
 # The version row comes back even for a learner with no rows (LEFT JOIN).
 _VERSION_AND = f"""
     SELECT version.token, progress.subtopic_id, progress.status{{times}}
@@ -338,7 +358,11 @@ _VERSION_PLAN_AND_TIMES = f"""
     LEFT JOIN {Progress._meta.db_table} AS progress ON progress.user_id = %s
     WHERE version.id = %s
 """  # noqa: S608 - models' table names
-_VERSION_AND_STATUSES = _VERSION_AND.format(times="")
+# A learner's own page also marks the topics they have notes on: their pks
+# come in the same answer, as rows with no status and no version token.
+_VERSION_STATUSES_AND_NOTES = _VERSION_AND.format(times="") + _NOTED_TOPICS.replace(
+    "SELECT", "SELECT NULL,", 1
+)
 _VERSION_AND_TIMES = _VERSION_AND.format(
     times=", progress.created_at, progress.updated_at, progress.completed_at"
 )

@@ -33,7 +33,7 @@ class ItemGone(Http404):
 
 
 @contextmanager
-def _items_must_exist():
+def items_must_exist():
     try:
         yield
     except IntegrityError as error:
@@ -90,7 +90,7 @@ def set_subtopic_status(user, subtopic_pk, status):
         write, params = _UPSERT, [user.pk, subtopic_pk, status.value, now, now, completed_at]
     read = [user.pk, subtopic_pk, versioning.VERSION_ROW]
     commit = ["off" if settings.TICK_ASYNC_COMMIT else "on"]
-    with _items_must_exist(), connection.cursor() as cursor:
+    with items_must_exist(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_PG_TICK.format(write=write), commit + params + read)
         else:
@@ -151,7 +151,7 @@ def apply_statuses(user, changes):
 
     A fixed number of statements per status, however many items change.
     """
-    with _items_must_exist(), transaction.atomic():
+    with items_must_exist(), transaction.atomic():
         _apply(user, changes)
 
 

@@ -53,6 +53,10 @@ ITEM_SLOTS = {
     "item-oob": ("", False, True),
 }
 LEVELS = ("topic", "section", "phase")
+# Beside a topic's title on the learner's own outline when they have notes on it.
+NOTE_MARK = (
+    b'<span class="note-mark"><span aria-hidden="true">\xe2\x9c\x8e</span> Your notes</span>'
+)
 
 
 def slot_marker(kind, pk):
@@ -200,6 +204,8 @@ class _Filler:
                 yield self.item(kind, pk, node, rows)
             elif kind == "topic-class":
                 yield b" is-complete" if counts[("topic", pk)].is_complete else b""
+            elif kind == "topic-note":
+                yield NOTE_MARK if pk in self.progress.noted else b""
             elif kind == "announcer":
                 yield self.announcer
             else:

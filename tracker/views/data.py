@@ -11,6 +11,7 @@ import secrets
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils.crypto import constant_time_compare
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -85,12 +86,14 @@ def import_progress(request):
         return _import_page(request, form, status=400)
     token = None
     request.session.pop(SESSION_KEY, None)
-    if plan.changes:
+    if plan.size:
         token = secrets.token_urlsafe(16)
         request.session[SESSION_KEY] = {
             "token": token,
             "roadmap": roadmap.pk,
             "changes": plan.pairs(),
+            "notes": plan.kept_notes(),
+            "links": plan.kept_links(),
         }
     context = {"roadmap": roadmap, "plan": plan, "groups": plan.groups(), "token": token}
     return render(request, "tracker/import_preview.html", context)
@@ -110,6 +113,8 @@ def confirm_import(request):
     # A replayed form finds nothing. Two submits racing each other would both
     # apply the same explicit states, which ends where one would.
     del request.session[SESSION_KEY]
-    applied = progress_import.apply_changes(request.user, roadmap, pending["changes"])
-    messages.success(request, f"Progress imported: {applied} items changed.")
+    applied = progress_import.apply_changes(
+        request.user, roadmap, pending["changes"], pending["notes"], pending["links"]
+    )
+    messages.success(request, f"Progress imported: {applied} change{pluralize(applied)} applied.")
     return redirect("tracker:home")

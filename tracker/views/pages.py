@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from tracker.progress import activity, plans, stamping
+from tracker.progress import activity, notes, plans, stamping
+from tracker.progress.forms import LinkForm, NoteForm
 from tracker.progress.loader import learner_progress, learner_progress_and_plan
 from tracker.views import page_memo
 from tracker.views.decorators import cached_for_visitors, login_required_htmx
@@ -65,14 +66,35 @@ def topic_detail(request, phase, section, topic):
     """A topic's guide: its own page, or the roadmap's drawer when htmx asks for it."""
     progress = _roadmap_progress(request)
     topic = progress.topic_at(phase, section, topic)
+    mine = notes.of_topic(request.user, topic.pk)
 
     def build_page():
-        # The prerequisites as the tree has them, with the learner's counts.
-        needs = [progress.topic(needed.pk) for needed in topic.prerequisites.all()]
-        context = {"progress": progress, "topic": topic, "needs": needs}
-        drawer = request.htmx and request.htmx.target == "drawer-content"
-        template = "tracker/topic.html#drawer" if drawer else "tracker/topic.html"
-        items = stamping.guide_items(progress, topic)
-        return stamping.page(request, template, context, items=items)
+        return topic_page(request, progress, topic, mine)
 
-    return page_memo.respond(request, progress.state, build_page)
+    return page_memo.respond(request, (progress.state, mine.key), build_page)
+
+
+def topic_page(request, progress, topic, mine, status=200, **forms):
+    """The topic's guide with the learner's own note and links (`mine`).
+
+    `forms` replaces the blank note and link forms with bound ones, or adds
+    a `conflict` (tracker.progress.notes.Conflict), when a save sent without
+    JavaScript shows the page again with what needs the learner's attention.
+    """
+    # The prerequisites as the tree has them, with the learner's counts.
+    needs = [progress.topic(needed.pk) for needed in topic.prerequisites.all()]
+    context = {"progress": progress, "topic": topic, "needs": needs, "mine": mine}
+    if progress.editable:
+        context |= {"note_form": note_form(mine.note), "link_form": LinkForm(), **forms}
+    drawer = request.htmx and request.htmx.target == "drawer-content"
+    template = "tracker/topic.html#drawer" if drawer else "tracker/topic.html"
+    items = stamping.guide_items(progress, topic)
+    response = stamping.page(request, template, context, items=items)
+    response.status_code = status
+    return response
+
+
+def note_form(note):
+    """The note's form as stored: its text and the revision it was read at."""
+    initial = {"body": note.body, "revision": note.revision} if note else {"revision": 0}
+    return NoteForm(initial=initial)
