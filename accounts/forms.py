@@ -44,6 +44,13 @@ class ProfileSettingsForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+    keyboard_shortcuts = forms.BooleanField(
+        label="Keyboard shortcuts",
+        required=False,
+        help_text="Single keys (d, l, s, r, n, p, / and ?) mark and move between items "
+        "on the roadmap and topic pages. Turn them off if they get in the way of your "
+        "screen reader or other tools.",
+    )
 
     def __init__(self, *args, user, profile, **kwargs):
         self.user = user
@@ -51,6 +58,7 @@ class ProfileSettingsForm(forms.Form):
             "username": user.get_username(),
             "display_name": profile.display_name,
             "visibility": "public" if profile.is_public else "private",
+            "keyboard_shortcuts": profile.keyboard_shortcuts,
         }
         super().__init__(*args, initial=initial, **kwargs)
 
@@ -77,6 +85,7 @@ class ProfileSettingsForm(forms.Form):
             defaults={
                 "display_name": self.cleaned_data["display_name"],
                 "is_public": self.cleaned_data["visibility"] == "public",
+                "keyboard_shortcuts": self.cleaned_data["keyboard_shortcuts"],
             },
         )
         # The badge shows the name and exists only while the page is public:

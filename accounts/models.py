@@ -4,7 +4,8 @@ from django.db import models
 
 
 class Profile(models.Model):
-    """What a learner chooses to show on their public progress page.
+    """What a learner chooses: what their public progress page shows, and
+    how the site behaves for them (keyboard shortcuts).
 
     Created on first save of the settings page: a user without a row has the
     defaults, a private page and no display name.
@@ -18,6 +19,10 @@ class Profile(models.Model):
     )
     is_public = models.BooleanField(
         "public", default=False, help_text="Anyone with the link can see the progress page."
+    )
+    keyboard_shortcuts = models.BooleanField(
+        default=True,
+        help_text="Single keys mark and move between items on the roadmap and topic pages.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

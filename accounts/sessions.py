@@ -2,9 +2,10 @@
 
 SESSION_ENGINE names this module. Its rows (accounts.models.Session) carry
 the signed-in user's key in a column, written whenever the session is
-saved, so reading a session joins its user: a signed-in request makes one
-round trip to the database before its view rather than two (the session,
-then AuthenticationMiddleware's user). The user read here is offered to the
+saved, so reading a session joins its user, and the user's profile (their
+choices, which pages read): a signed-in request makes one round trip to the
+database before its view rather than two or three (the session, then
+AuthenticationMiddleware's user, then the profile). The user read here is offered to the
 authentication backends (accounts/backends.py), which take it only for the
 user the session's own data names, and Django still checks it as usual:
 active, and the session's hash of the password still matching.
@@ -19,6 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts import rows
+from accounts.models import Profile
 
 
 class SessionStore(db.SessionStore):
@@ -42,9 +44,9 @@ class SessionStore(db.SessionStore):
         now = timezone.now()
         if connection.vendor == "postgresql":
             found = _read_with_user(self.model, self.session_key, now)
-        else:  # the ORM's own query, with the join (accounts/rows.py says why)
+        else:  # the ORM's own query, with the joins (accounts/rows.py says why)
             session = (
-                self.model.objects.select_related("user")
+                self.model.objects.select_related("user__profile")
                 .filter(session_key=self.session_key, expire_date__gt=now)
                 .first()
             )
@@ -76,15 +78,27 @@ def _read_with_user(model, session_key, now):
     if row is None:
         return None
     session = model(session_key=session_key, session_data=row[0])
-    return session, rows.instance(get_user_model(), row[1:])
+    users = get_user_model()
+    split = 1 + rows.width(users)
+    user = rows.instance(users, row[1:split])
+    if user is not None:
+        # As select_related leaves it: the profile, or None for a user without
+        # one, which profiles.profile_of reads as the defaults, with no query.
+        profile = rows.instance(Profile, row[split:])
+        user._state.fields_cache["profile"] = profile
+        if profile is not None:
+            profile._state.fields_cache["user"] = user
+    return session, user
 
 
 @functools.cache
 def _select(model):
     users = get_user_model()
+    user_key = f"u.{rows.column(users, users._meta.pk.name)}"
     return (
-        f"SELECT s.session_data, {rows.columns(users, 'u')}"  # noqa: S608 - models' names
+        f"SELECT s.session_data, {rows.columns(users, 'u')}, {rows.columns(Profile, 'p')}"  # noqa: S608 - models' names
         f" FROM {rows.table(model)} AS s LEFT JOIN {rows.table(users)} AS u"
-        f" ON u.{rows.column(users, users._meta.pk.name)} = s.{rows.column(model, 'user')}"
+        f" ON {user_key} = s.{rows.column(model, 'user')}"
+        f" LEFT JOIN {rows.table(Profile)} AS p ON p.{rows.column(Profile, 'user')} = {user_key}"
         " WHERE s.session_key = %s AND s.expire_date > %s"
     )

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from accounts.profiles import profile_of
 from tracker.progress import activity, notes, plans, stamping
 from tracker.progress.forms import LinkForm, NoteForm
 from tracker.progress.loader import learner_progress, learner_progress_and_plan
@@ -16,28 +17,36 @@ def _roadmap_progress(request):
     return learner_progress(request.user, editable=True)
 
 
+def _shortcuts_on(request):
+    """Whether the learner keeps the keyboard shortcuts (their settings); the
+    profile came with the session (accounts/sessions.py): no query."""
+    return request.user.is_authenticated and profile_of(request.user).keyboard_shortcuts
+
+
 @cached_for_visitors
 def roadmap(request):
     progress = _roadmap_progress(request)
+    shortcuts = _shortcuts_on(request)
 
     def build_page():
-        context = {"progress": progress, "phases": progress.tree.phases}
+        context = {"progress": progress, "phases": progress.tree.phases, "shortcuts": shortcuts}
         return stamping.page(request, PAGE, context, outline=stamping.outline(progress))
 
-    return page_memo.respond(request, progress.state, build_page)
+    return page_memo.respond(request, (progress.state, shortcuts), build_page)
 
 
 @cached_for_visitors
 def phase_detail(request, slug):
     progress = _roadmap_progress(request)
     phase = progress.tree.phase(slug)
+    shortcuts = _shortcuts_on(request)
 
     def build_page():
-        context = {"progress": progress, "single_phase": phase}
+        context = {"progress": progress, "single_phase": phase, "shortcuts": shortcuts}
         outline = stamping.outline(progress, [phase], single_phase=True)
         return stamping.page(request, PAGE, context, outline=outline)
 
-    return page_memo.respond(request, progress.state, build_page)
+    return page_memo.respond(request, (progress.state, shortcuts), build_page)
 
 
 @login_required_htmx
@@ -67,11 +76,12 @@ def topic_detail(request, phase, section, topic):
     progress = _roadmap_progress(request)
     topic = progress.topic_at(phase, section, topic)
     mine = notes.of_topic(request.user, topic.pk)
+    shortcuts = _shortcuts_on(request)
 
     def build_page():
         return topic_page(request, progress, topic, mine)
 
-    return page_memo.respond(request, (progress.state, mine.key), build_page)
+    return page_memo.respond(request, (progress.state, mine.key, shortcuts), build_page)
 
 
 def topic_page(request, progress, topic, mine, status=200, **forms):
@@ -83,7 +93,13 @@ def topic_page(request, progress, topic, mine, status=200, **forms):
     """
     # The prerequisites as the tree has them, with the learner's counts.
     needs = [progress.topic(needed.pk) for needed in topic.prerequisites.all()]
-    context = {"progress": progress, "topic": topic, "needs": needs, "mine": mine}
+    context = {
+        "progress": progress,
+        "topic": topic,
+        "needs": needs,
+        "mine": mine,
+        "shortcuts": _shortcuts_on(request),
+    }
     if progress.editable:
         context |= {"note_form": note_form(mine.note), "link_form": LinkForm(), **forms}
     drawer = request.htmx and request.htmx.target == "drawer-content"
