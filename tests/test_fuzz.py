@@ -141,6 +141,7 @@ fields = st.lists(
                     "email",
                     "username",
                     "q",
+                    "show",
                     "term",
                     "theme",
                     "file",

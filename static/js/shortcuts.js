@@ -98,6 +98,14 @@
       help.showModal();
       return;
     }
+    // "/" goes to the roadmap's search box (templates/tracker/roadmap.html), as on many sites.
+    var search = document.getElementById("search-q");
+    if (key === "/" && search) {
+      event.preventDefault();
+      search.focus();
+      search.select();
+      return;
+    }
     // The arrows move too, but only from an item's checkbox: elsewhere they scroll.
     var onBox = Boolean(active && active.name === "done" && active.closest("li.subtopic"));
     if (key === "n" || key === "p" || (onBox && (key === "ArrowDown" || key === "ArrowUp"))) {

@@ -5,6 +5,7 @@ from django.utils.formats import date_format
 from tracker.content.markdown import RoadmapFormatError, decode_roadmap_bytes, parse_roadmap
 from tracker.content.models import http_url
 from tracker.content.mojibake import repair
+from tracker.progress import search
 from tracker.progress.models import NOTE_MAX_CHARS, Link
 from tracker.progress.pace import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from tracker.progress.status import Status
@@ -86,6 +87,34 @@ def _status(word, allowed):
     if word not in [status.value for status in allowed]:
         raise forms.ValidationError(f"{word[:20]!r} is not a state that can be set here.")
     return Status(word)
+
+
+class RoadmapSearchForm(forms.Form):
+    """The roadmap page's search and filter, from its address (a GET form);
+    cleaned_data["criteria"] is a search.Criteria."""
+
+    q = forms.CharField(
+        max_length=search.MAX_QUERY_CHARS,
+        required=False,
+        error_messages={
+            "max_length": f"Search for at most {search.MAX_QUERY_CHARS} characters.",
+        },
+    )
+    show = forms.ChoiceField(
+        choices=search.SHOW_CHOICES,
+        required=False,
+        error_messages={
+            "invalid_choice": "Show one of: "
+            + ", ".join(label.lower() for _, label in search.SHOW_CHOICES)
+            + "."
+        },
+    )
+
+    def clean(self):
+        if not self.errors:
+            show = self.cleaned_data["show"] or search.EVERYTHING
+            self.cleaned_data["criteria"] = search.Criteria(self.cleaned_data["q"], show)
+        return self.cleaned_data
 
 
 class ResetProgressForm(forms.Form):

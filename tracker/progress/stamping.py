@@ -113,6 +113,16 @@ def outline(progress, phases=None, *, single_phase=False):
     return b"".join(parts)
 
 
+def stamped(progress, template, context):
+    """`template` rendered for this request only (search results: a few of
+    the outline's topics, different for every search) as `progress` shows
+    it. It is rendered as a skeleton, so each item and counter in it is the
+    outline's own kept piece: an item looks, and ticks, exactly as there."""
+    viewer = viewer_of(progress)
+    skeleton = _skeleton(progress.tree, template, {**context, "progress": viewer})
+    return b"".join(_Filler(progress, viewer)(skeleton))
+
+
 def phases_summary(progress):
     """progress.html#phases-summary, kept per viewer and phases' counts."""
     viewer = viewer_of(progress)

@@ -73,8 +73,9 @@ def cached_for_visitors(view):
     nonce (its scripts are files of this origin, which the policy allows
     by 'self'). So it is kept whole, compressed once, and answered with one
     query, the content version. Anyone signed in, or with a message to see,
-    or asking through htmx gets the view itself: nothing of theirs is ever
-    kept, and what is kept is built only from a visitor's request.
+    or asking through htmx, or with a query string (a search: the key is the
+    path alone) gets the view itself: nothing of theirs is ever kept, and
+    what is kept is built only from a visitor's plain request.
     """
 
     @wraps(view)
@@ -94,6 +95,7 @@ def _is_plain_visit(request):
     return (
         request.method in ("GET", "HEAD")
         and not request.htmx
+        and not request.GET
         and not request.user.is_authenticated
         and not len(messages.get_messages(request))
     )

@@ -3,13 +3,15 @@
 from django.utils import timezone
 
 from accounts.profiles import profile_of
-from tracker.progress import activity, notes, plans, stamping
-from tracker.progress.forms import LinkForm, NoteForm
+from tracker.progress import activity, notes, plans, search, stamping
+from tracker.progress.forms import LinkForm, NoteForm, RoadmapSearchForm
 from tracker.progress.loader import learner_progress, learner_progress_and_plan
 from tracker.views import page_memo
 from tracker.views.decorators import cached_for_visitors, login_required_htmx
 
 PAGE = "tracker/roadmap.html"
+# The region a search updates in place (roadmap.html#search-region).
+SEARCH_REGION = "search-results"
 
 
 def _roadmap_progress(request):
@@ -25,14 +27,54 @@ def _shortcuts_on(request):
 
 @cached_for_visitors
 def roadmap(request):
+    """The whole roadmap, or what the address's search and filter find."""
+    form = RoadmapSearchForm(request.GET) if request.GET else None
+    if form is not None and not form.is_valid():
+        return _bad_search(request, form)
+    criteria = form.cleaned_data["criteria"] if form else search.Criteria()
     progress = _roadmap_progress(request)
+    results = search.results(progress, criteria)
     shortcuts = _shortcuts_on(request)
 
     def build_page():
-        context = {"progress": progress, "phases": progress.tree.phases, "shortcuts": shortcuts}
-        return stamping.page(request, PAGE, context, outline=stamping.outline(progress))
+        context = {**_search_context(request, progress, criteria), "results": results}
+        if results is None:
+            outline = stamping.outline(progress)
+        else:
+            outline = stamping.stamped(progress, f"{PAGE}#results", {"results": results})
+        if request.htmx and request.htmx.target == SEARCH_REGION:
+            return stamping.page(
+                request, f"{PAGE}#search-region", {**context, "in_place": True}, outline=outline
+            )
+        return stamping.page(request, PAGE, context, outline=outline)
 
-    return page_memo.respond(request, (progress.state, shortcuts), build_page)
+    # What the search found is read from the database (notes change): part of the key.
+    inputs = (progress.state, results and results.key, shortcuts)
+    return page_memo.respond(request, inputs, build_page)
+
+
+def _search_context(request, progress, criteria):
+    return {
+        "progress": progress,
+        "phases": progress.tree.phases,
+        "shortcuts": _shortcuts_on(request),
+        "criteria": criteria,
+        "show_choices": search.SHOW_CHOICES,
+        "max_query": search.MAX_QUERY_CHARS,
+    }
+
+
+def _bad_search(request, form):
+    """The page with the search as sent and what is wrong with it, in a 400."""
+    progress = _roadmap_progress(request)
+    # The words as typed, cut to the limit: a huge address is not echoed back whole.
+    typed = form.data.get("q", "")[: search.MAX_QUERY_CHARS]
+    criteria = search.Criteria(typed, form.cleaned_data.get("show") or search.EVERYTHING)
+    errors = [error for errors in form.errors.values() for error in errors]
+    context = {**_search_context(request, progress, criteria), "search_errors": errors}
+    response = stamping.page(request, PAGE, context, outline=b"")
+    response.status_code = 400
+    return response
 
 
 @cached_for_visitors
