@@ -108,9 +108,15 @@ def test_a_subtopic_number_is_not_taken_for_a_topic(learner_client, roadmap):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({}, "Send one of mark, mark_topic, save or save_section."),
-        ({"next": "/"}, "Send one of mark, mark_topic, save or save_section."),
-        ({"mark": "", "mark_topic": ""}, "Send one of mark, mark_topic, save or save_section."),
+        ({}, "Send one of mark, mark_topic, mark_section, mark_phase, save or save_section."),
+        (
+            {"next": "/"},
+            "Send one of mark, mark_topic, mark_section, mark_phase, save or save_section.",
+        ),
+        (
+            {"mark": "", "mark_topic": ""},
+            "Send one of mark, mark_topic, mark_section, mark_phase, save or save_section.",
+        ),
         ({"mark": "{item}:done", "mark_topic": "{topic}:done"}, "Send one of mark"),
         ({"mark": "{item}:done", "save": "{topic}"}, "Send one of mark"),
         ({"mark": "abc:done"}, "'abc' is not an item number."),

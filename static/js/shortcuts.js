@@ -2,7 +2,8 @@
 // (templates/tracker/components/shortcuts.html lists them in a dialog that
 // "?" opens). With an item's checkbox (or any control of its) focused:
 // d done, l learning, s skip, r not started; n and p (or the down and up
-// arrows, from a checkbox) move to the next and previous item. Writes go
+// arrows, from a checkbox) move to the next and previous item; j, from
+// anywhere, jumps to the next item not started (static/js/focus.js). Writes go
 // through static/js/marks.js, whose answer fills the page's live region with
 // what changed. Keys typed into a text field, or with Ctrl, Alt or Cmd held,
 // are never taken. The dialog's checkbox turns them off in this browser
@@ -111,6 +112,12 @@
     if (key === "n" || key === "p" || (onBox && (key === "ArrowDown" || key === "ArrowUp"))) {
       event.preventDefault();
       move(active, key === "n" || key === "ArrowDown" ? 1 : -1);
+      return;
+    }
+    // Jump to the next item not started, opening what is folded over it.
+    if (key === "j" && window.roadmapFocus) {
+      event.preventDefault();
+      window.roadmapFocus.nextPending(active);
       return;
     }
     var item = active && active.closest("li.subtopic");

@@ -63,6 +63,11 @@ class Phase(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def anchor(self):
+        """The fragment id of this phase on the roadmap page."""
+        return self.slug
+
     def natural_key(self):
         return (*self.roadmap.natural_key(), self.slug)
 

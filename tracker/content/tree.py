@@ -42,6 +42,7 @@ class ContentTree:
         self.subtopics = tuple(s for topic in self.topics for s in self.subtopics_of[topic.pk])
         # (pk, item) in roadmap order: a model instance's .pk is a property call.
         self.items = tuple((subtopic.pk, subtopic) for subtopic in self.subtopics)
+        self._phases = {phase.pk: phase for phase in self.phases}
         self._sections = {
             section.pk: section for phase in self.phases for section in self.sections_of[phase.pk]
         }
@@ -76,6 +77,9 @@ class ContentTree:
 
     def phase(self, slug):
         return _one_or_404(next((p for p in self.phases if p.slug == slug), None), "phase")
+
+    def phase_by_pk(self, pk):
+        return _one_or_404(self._phases.get(pk), "phase")
 
     def section(self, pk):
         return _one_or_404(self._sections.get(pk), "section")

@@ -40,30 +40,44 @@ class OutlineMarkForm(forms.Form):
     button pressed says what to write, so items need no form of their own.
 
     `mark` is "<subtopic pk>:<status>", `mark_topic` "<topic pk>:done" or
-    ":pending"; `save` (the no-JavaScript button of a topic's guide) is a
-    topic's pk and `save_section` (the outline's, one per section) a
-    section's, with `done` the pks of the items ticked on the page.
-    cleaned_data gets `command`: ("subtopic" | "topic" | "save" |
-    "save_section", pk, Status or the set of ticked pks), or ("stay", None,
-    None): nothing to write.
+    ":pending", `mark_section` and `mark_phase` "<pk>:done", ":learning" or
+    ":pending" (every item of a section or phase; `confirm` "1" once the
+    learner has agreed to change the states they had set); `save` (the
+    no-JavaScript button of a topic's guide) is a topic's pk and
+    `save_section` (the outline's, one per section) a section's, with `done`
+    the pks of the items ticked on the page.
+    cleaned_data gets `command`: ("subtopic" | "topic" | "section" | "phase" |
+    "save" | "save_section", pk, Status or the set of ticked pks), or
+    ("stay", None, None): nothing to write; and `confirmed`, a bool.
     """
 
     # "stay" is the form's hidden default button, which Enter in a checkbox presses.
     COMMANDS = {
         "mark": "subtopic",
         "mark_topic": "topic",
+        "mark_section": "section",
+        "mark_phase": "phase",
         "save": "save",
         "save_section": "save_section",
         "stay": "stay",
     }
-    TOPIC_STATUSES = (Status.DONE, Status.PENDING)
+    STATUSES = {
+        "mark": Status,
+        "mark_topic": (Status.DONE, Status.PENDING),
+        # Skipping is an item's own decision, never a whole group's.
+        "mark_section": (Status.DONE, Status.LEARNING, Status.PENDING),
+        "mark_phase": (Status.DONE, Status.LEARNING, Status.PENDING),
+    }
 
     def clean(self):
         pressed = [name for name in self.COMMANDS if self.data.get(name)]
         if len(pressed) != 1:
-            raise forms.ValidationError("Send one of mark, mark_topic, save or save_section.")
+            raise forms.ValidationError(
+                "Send one of mark, mark_topic, mark_section, mark_phase, save or save_section."
+            )
         name = pressed[0]
         value = self.data[name]
+        self.cleaned_data["confirmed"] = self.data.get("confirm") == "1"
         if name == "stay":
             self.cleaned_data["command"] = ("stay", None, None)
             return self.cleaned_data
@@ -72,7 +86,7 @@ class OutlineMarkForm(forms.Form):
             self.cleaned_data["command"] = (name, pk, ticked)
             return self.cleaned_data
         pk, _, word = value.partition(":")
-        status = _status(word, self.TOPIC_STATUSES if name == "mark_topic" else Status)
+        status = _status(word, self.STATUSES[name])
         self.cleaned_data["command"] = (self.COMMANDS[name], _pk(pk), status)
         return self.cleaned_data
 

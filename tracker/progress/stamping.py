@@ -164,6 +164,25 @@ def answer(request, progress, *, status, subtopic=None, topic=None):
     return HttpResponse(content)
 
 
+def answer_group(progress, *, phase, group, kind, status, single_phase):
+    """The htmx answer to marking a whole section or phase (`group`, of
+    `kind`): the phase it is in, as its outline now stands, then the overall
+    counter out of band and the announcement. Rare enough that only the
+    phase's skeleton and pieces are kept; the announcement is rendered each time."""
+    fill = _Filler(progress, viewer_of(progress))
+    roadmap = progress.tree.roadmap
+    overall = fill.counter("roadmap-oob", roadmap.pk, roadmap, progress.counts)
+    context = {
+        "progress": progress,
+        "marked_group": Marked(group, counts=progress.counts[(kind, group.pk)]),
+        "status": status,
+        "oob": True,
+    }
+    announcer = _render(f"{PROGRESS}#announcer", context)
+    content = outline(progress, [phase], single_phase=single_phase) + overall + announcer
+    return HttpResponse(content)
+
+
 def _announcer(progress, status, subtopic, topic):
     """What changed, in words (progress.html#announcer), kept per what it says:
     the item or topic, its state, its topic's counts and the overall percent."""

@@ -7,7 +7,9 @@ with it out of band.
 
 The outline posts one form for all its items (`mark`, through
 OutlineMarkForm); `mark_subtopic` and `mark_topic` take the same writes at
-an item's or a topic's own URL.
+an item's or a topic's own URL. A whole section or phase is written the same
+way, after the learner confirms when it would change more than
+MAX_UNCONFIRMED states they had set.
 """
 
 import re
@@ -15,10 +17,11 @@ import re
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from tracker.content.queries import default_roadmap
 from tracker.content.tree import default_tree, last_seen_tree
@@ -36,6 +39,11 @@ from tracker.views.decorators import login_required_htmx
 # The ids of items shown in a topic's guide start with this (outline.html#item).
 GUIDE_PREFIX = stamping.GUIDE_PREFIX
 SAFE_FRAGMENT = re.compile(r"[a-z][a-z0-9-]{0,60}")
+# Marking a section or phase goes straight through when it changes at most
+# this many states the learner had set; past it, they are asked first.
+MAX_UNCONFIRMED = 10
+GROUPS = ("section", "phase")
+CONFIRM_PAGE = "tracker/mark_confirm.html"
 
 
 def _next_url(request):
@@ -87,12 +95,14 @@ def _answer(request, tree, kind, node, status, rows):
     return stamping.answer(request, progress, status=status, topic=node)
 
 
-def _write(request, kind, pk, status):
+def _write(request, kind, pk, status, *, confirmed=False):
     """Store one command for the signed-in learner (only ever their own rows)."""
     if kind == "stay":  # Enter in a checkbox without JavaScript: back, unchanged
         return redirect(_next_url(request))
     if kind == "subtopic":
         return _write_item(request, pk, status)
+    if kind in GROUPS:
+        return _write_group(request, kind, pk, status, confirmed)
     tree = default_tree()
     if kind == "topic":
         node = tree.topic(pk)
@@ -136,6 +146,69 @@ def _write_item(request, pk, status):
     return _done(request, tree, "subtopic", tree.subtopic(pk), status, rows)
 
 
+def _write_group(request, kind, pk, status, confirmed):
+    """Every item of a section or phase in `status`, in one transaction.
+
+    The learner's rows are read first, to count the states it would change;
+    past MAX_UNCONFIRMED, and unless `confirmed`, nothing is written and the
+    learner is asked. With htmx the answer is the group's phase as it now
+    stands (its sections' and its own counters in it) and the overall counter.
+    """
+    tree = default_tree()
+    node = tree.section(pk) if kind == "section" else tree.phase_by_pk(pk)
+    items = [item_pk for item_pk, _ in tree.levels[(kind, node.pk)]]
+    changed = _changed_states(items, load_progress(tree, request.user), status)
+    if sum(changed.values()) > MAX_UNCONFIRMED and not confirmed:
+        return _confirm(request, kind, node, status, changed)
+    marking.apply_statuses(request.user, [(item_pk, status) for item_pk in items])
+    if not request.htmx:
+        return redirect(f"{_next_url(request)}#{_anchor(request, node)}")
+    phase = node if kind == "phase" else tree.phase_by_pk(node.phase_id)
+    shown_alone = _posted_from(request) == reverse("tracker:phase", args=[phase.slug])
+    progress = load_progress(tree, request.user, editable=True)
+    return stamping.answer_group(
+        progress, phase=phase, group=node, kind=kind, status=status, single_phase=shown_alone
+    )
+
+
+def _changed_states(items, current, status):
+    """The states among `items` that setting them all to `status` would
+    change: {state: how many items}. Items not started change nothing the
+    learner had set, and neither do those already in `status`."""
+    changed = {}
+    for item_pk in items:
+        row = current.rows.get(item_pk)
+        if row and row[0] != status:
+            changed[row[0]] = changed.get(row[0], 0) + 1
+    return changed
+
+
+def _posted_from(request):
+    """The path of the page an htmx request came from, without its query."""
+    return (request.htmx.current_url_abs_path or "").partition("?")[0]
+
+
+def _confirm(request, kind, node, status, changed):
+    """Ask before overwriting: a page of its own without JavaScript, with htmx
+    the same form in the page's dialog (static/js/marks.js opens it)."""
+    context = {
+        "kind": kind,
+        "group": node,
+        "status": status,
+        "command": f"mark_{kind}",
+        "value": f"{node.pk}:{status.value}",
+        "changed": sum(changed.values()),
+        "states": sorted(changed.items(), key=lambda pair: list(Status).index(pair[0])),
+        # With htmx, the page's address as it is (its query keeps what is folded).
+        "next": (request.htmx.current_url_abs_path or "") if request.htmx else _next_url(request),
+        "anchor": node.anchor,
+    }
+    if not request.htmx:
+        return TemplateResponse(request, CONFIRM_PAGE, context)
+    response = TemplateResponse(request, f"{CONFIRM_PAGE}#confirm", {**context, "in_dialog": True})
+    return reswap(retarget(response, "#bulk-confirm"), "innerHTML")
+
+
 def _ticked(items, current, ticked):
     """Checkboxes of `items` as posted: ticked is done, unticked undoes a done,
     and an unticked item that is learning or skipped stays so."""
@@ -154,7 +227,7 @@ def mark(request):
     form = OutlineMarkForm(request.POST)
     if not form.is_valid():
         return _invalid(form)
-    return _write(request, *form.cleaned_data["command"])
+    return _write(request, *form.cleaned_data["command"], confirmed=form.cleaned_data["confirmed"])
 
 
 @require_POST
