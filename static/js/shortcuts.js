@@ -5,32 +5,15 @@
 // arrows, from a checkbox) move to the next and previous item; j, from
 // anywhere, jumps to the next item not started (static/js/focus.js). Writes go
 // through static/js/marks.js, whose answer fills the page's live region with
-// what changed. Keys typed into a text field, or with Ctrl, Alt or Cmd held,
-// are never taken. The dialog's checkbox turns them off in this browser
-// (localStorage).
+// what changed; / goes to the roadmap's search box. Keys typed into a text
+// field, or with Ctrl, Alt or Cmd held, are never taken. A learner who turns
+// them off in their settings gets neither this script nor its dialog.
 (function () {
   "use strict";
 
   var help = document.getElementById("shortcuts-help");
-  var toggle = document.getElementById("shortcuts-enabled");
   var opener = document.getElementById("shortcuts-open");
-  var STORE = "roadmap-shortcuts";
   var STATES = {d: "done", l: "learning", s: "skipped", r: "pending"};
-
-  function enabled() {
-    try {
-      return window.localStorage.getItem(STORE) !== "off";
-    } catch (error) {  // storage refused (private mode): shortcuts stay on
-      return true;
-    }
-  }
-
-  function announce(text) {
-    var region = document.getElementById("progress-announcer");
-    if (region) {
-      region.textContent = text;
-    }
-  }
 
   function typing(element) {
     if (!element) {
@@ -73,24 +56,12 @@
     opener.parentElement.hidden = false;
     opener.addEventListener("click", function () { help.showModal(); });
   }
-  if (toggle) {
-    toggle.checked = enabled();
-    toggle.addEventListener("change", function () {
-      try {
-        window.localStorage.setItem(STORE, toggle.checked ? "on" : "off");
-      } catch (error) {
-        return;
-      }
-      announce(toggle.checked ? "Keyboard shortcuts on." : "Keyboard shortcuts off.");
-    });
-  }
-
   document.addEventListener("keydown", function (event) {
     var active = document.activeElement;
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typing(active)) {
       return;
     }
-    if (!enabled() || (help && help.open)) {
+    if (help && help.open) {
       return;
     }
     var key = event.key;

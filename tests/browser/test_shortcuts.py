@@ -132,28 +132,36 @@ def test_question_mark_opens_the_help_and_it_has_no_axe_violations(signed_in):
     assert csp_violations(page) == []
 
 
-def test_shortcuts_can_be_turned_off_and_stay_off(signed_in, calculus, live_roadmap):
+def test_shortcuts_are_turned_off_and_on_in_the_settings(signed_in, calculus, live_roadmap):
     page = signed_in
-    posts = record_posts(page)
     page.get_by_role("button", name="Keyboard shortcuts").click()
-    page.get_by_label("Use keyboard shortcuts in this browser").uncheck()
-    expect(page.locator("#progress-announcer")).to_have_text("Keyboard shortcuts off.")
-    page.keyboard.press("Escape")
+    page.get_by_role("link", name="profile settings").click()
+    setting = page.get_by_label("Keyboard shortcuts")
+    expect(setting).to_be_checked()
+    setting.uncheck()
+    page.get_by_role("button", name="Save settings").click()
+
+    page.goto(f"{live_roadmap}/")
+    posts = record_posts(page)
+    expect(page.get_by_role("button", name="Keyboard shortcuts")).to_have_count(0)
     page.focus(tick_box(calculus[0].pk))
     page.keyboard.press("d")
     page.keyboard.press("n")
+    page.keyboard.press("?")
     expect(page.locator(tick_box(calculus[0].pk))).to_be_focused()
     page.wait_for_timeout(300)
     assert posts == []
-
-    page.goto(f"{live_roadmap}/")
-    page.get_by_role("button", name="Keyboard shortcuts").click()
-    expect(page.get_by_label("Use keyboard shortcuts in this browser")).not_to_be_checked()
-    page.get_by_label("Use keyboard shortcuts in this browser").check()
-    page.keyboard.press("Escape")
-    page.focus(tick_box(calculus[0].pk))
-    page.keyboard.press("d")
+    # Ticking itself still works.
+    page.keyboard.press("Space")
     expect(item(page, calculus[0])).to_have_class(re.compile("status-done"))
+
+    page.goto(f"{live_roadmap}/settings/profile/")
+    page.get_by_label("Keyboard shortcuts").check()
+    page.get_by_role("button", name="Save settings").click()
+    page.goto(f"{live_roadmap}/")
+    page.focus(tick_box(calculus[1].pk))
+    page.keyboard.press("d")
+    expect(item(page, calculus[1])).to_have_class(re.compile("status-done"))
 
 
 def test_in_the_drawer_keys_act_on_the_guides_items(signed_in, calculus):
