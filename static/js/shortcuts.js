@@ -35,7 +35,9 @@
     var scope = (element && element.closest("dialog[open]")) || document.querySelector("main");
     return Array.prototype.filter.call(
       scope.querySelectorAll("li.subtopic input[name=done]"),
-      function (box) { return box.offsetParent !== null; }
+      // Shown ones only: not those of a folded phase or section (focus.js),
+      // whose boxes keep their layout box, so offsetParent alone would not tell.
+      function (box) { return box.checkVisibility ? box.checkVisibility() : box.offsetParent !== null; }
     );
   }
 

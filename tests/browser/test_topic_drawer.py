@@ -21,8 +21,9 @@ def topic_path(topic):
 
 
 FOCUS_THE_CONTROL_BEFORE = """link => {
-  const controls = [...document.querySelectorAll("a[href], button, input:not([type=hidden])")]
-    .filter(control => control.offsetParent !== null);
+  const controls = [
+    ...document.querySelectorAll("a[href], button, summary, input:not([type=hidden])"),
+  ].filter(control => control.checkVisibility());
   controls[controls.indexOf(link) - 1].focus();
 }"""
 

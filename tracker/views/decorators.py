@@ -24,7 +24,7 @@ def login_required_htmx(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.htmx and not request.user.is_authenticated:
-            back = _current_path(request) or request.get_full_path()
+            back = current_path(request) or request.get_full_path()
             login = redirect_to_login(back)
             return HttpResponseClientRedirect(login.url)
         return plain(request, *args, **kwargs)
@@ -32,7 +32,7 @@ def login_required_htmx(view):
     return wrapper
 
 
-def _current_path(request):
+def current_path(request):
     """The page the htmx request came from, if it is ours and can be parsed.
 
     HX-Current-URL is whatever the client sent: django-htmx parses it with

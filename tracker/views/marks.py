@@ -34,7 +34,7 @@ from tracker.progress.forms import (
 )
 from tracker.progress.loader import load_progress, progress_of_statuses
 from tracker.progress.status import Status
-from tracker.views.decorators import login_required_htmx
+from tracker.views.decorators import current_path, login_required_htmx
 
 # The ids of items shown in a topic's guide start with this (outline.html#item).
 GUIDE_PREFIX = stamping.GUIDE_PREFIX
@@ -185,7 +185,7 @@ def _changed_states(items, current, status):
 
 def _posted_from(request):
     """The path of the page an htmx request came from, without its query."""
-    return (request.htmx.current_url_abs_path or "").partition("?")[0]
+    return (current_path(request) or "").partition("?")[0]
 
 
 def _confirm(request, kind, node, status, changed):
@@ -200,7 +200,7 @@ def _confirm(request, kind, node, status, changed):
         "changed": sum(changed.values()),
         "states": sorted(changed.items(), key=lambda pair: list(Status).index(pair[0])),
         # With htmx, the page's address as it is (its query keeps what is folded).
-        "next": (request.htmx.current_url_abs_path or "") if request.htmx else _next_url(request),
+        "next": (current_path(request) or "") if request.htmx else _next_url(request),
         "anchor": node.anchor,
     }
     if not request.htmx:
