@@ -16,7 +16,7 @@ from tests.helpers import (
     sign_up,
     tick,
 )
-from tracker.models import Progress
+from tracker.models import Link, Note, Progress, Topic
 
 User = get_user_model()
 URL = reverse("accounts:delete")
@@ -77,6 +77,10 @@ def test_it_deletes_the_account_and_everything_of_theirs(
     publish(learner, "Ada")
     tick(learner, 12)
     tick(other_learner, 5)
+    topic = Topic.objects.first()
+    for user in (learner, other_learner):
+        Note.objects.create(user=user, topic=topic, body=f"{user.username}'s note")
+        Link.objects.create(user=user, topic=topic, title="A link", url="https://example.org/")
 
     response = learner_client.post(URL, {"confirmation": "ada"}, follow=True)
 
@@ -87,8 +91,12 @@ def test_it_deletes_the_account_and_everything_of_theirs(
     assert not Profile.objects.filter(user_id=learner.pk).exists()
     assert not EmailAddress.objects.filter(email="ada@example.com").exists()
     assert not is_signed_in(learner_client)
-    # Nobody else's progress goes with it.
+    assert not Note.objects.filter(user_id=learner.pk).exists()
+    assert not Link.objects.filter(user_id=learner.pk).exists()
+    # Nobody else's progress, notes or links go with it.
     assert Progress.objects.filter(user=other_learner).count() == 5
+    assert Note.objects.filter(user=other_learner).count() == 1
+    assert Link.objects.filter(user=other_learner).count() == 1
 
 
 def test_the_public_page_is_gone_after_deletion(learner_client, learner, roadmap):
