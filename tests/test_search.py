@@ -401,7 +401,3 @@ def test_a_visitors_search_costs_the_version_and_the_search(
         response = client.get(ROADMAP, {"q": "attention"})
     assert response.status_code == 200
 
-
-def test_the_learner_page_at_half_way_stays_under_120_kb(learner_client, learner, roadmap):
-    tick(learner, 105)
-    assert len(learner_client.get(ROADMAP).content) < 120_000
