@@ -400,4 +400,3 @@ def test_a_visitors_search_costs_the_version_and_the_search(
     with django_assert_num_queries(2):
         response = client.get(ROADMAP, {"q": "attention"})
     assert response.status_code == 200
-
